@@ -1,0 +1,232 @@
+"""The command line: parse arguments, call the core, hand the result to render.py.
+
+No file I/O and no tables here.  Exit codes are decided in one place, `NewsGroup.main`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from newscli import __version__
+from newscli.errors import BadInput, ExitStatus, NewsError
+from newscli.render import Format, error_line, indexing_progress, note_line, render
+from newscli.results import Result
+from newscli.terminal import ColorChoice, Terminal
+
+# -- options every command spells the same way -------------------------------------------------
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", "-d", help="Archive folder (holds news/). [env: NEWS_DATA_DIR; "
+                 "default: the bundled sample]", show_default=False, file_okay=True,
+                 dir_okay=True, resolve_path=False),
+]
+FormatOption = Annotated[
+    Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+JsonlOption = Annotated[bool, typer.Option("--jsonl", help="Same as --format jsonl.")]
+ColorOption = Annotated[
+    ColorChoice | None,
+    typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.",
+                 show_default=False),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of any error.")]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Parse every file again; neither read nor write the index.")
+]
+
+
+class NewsGroup(TyperGroup):
+    """Turns our exceptions, usage errors, Ctrl-C and closed pipes into exit codes."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        given = kwargs.get("obj")
+        terminal = given if isinstance(given, Terminal) else None
+        try:
+            status = super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            status = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            status = ExitStatus.BROKEN_PIPE
+        except Exception as exc:
+            if "--debug" in argv and not _is_exit(exc):
+                raise
+            status = _report(exc, terminal or Terminal.detect())
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            status = ExitStatus.BROKEN_PIPE
+        sys.exit(int(status or 0))
+
+
+def _is_exit(exc: Exception) -> bool:
+    # typer vendors click, so its exceptions are recognised by shape, not by class
+    return isinstance(exc, typer.Exit) or type(exc).__name__ == "Exit"
+
+
+def _report(exc: Exception, terminal: Terminal) -> int:
+    """One line on stderr for what went wrong; the exit status it calls for."""
+    if _is_exit(exc):
+        return int(getattr(exc, "exit_code", 0))
+    if isinstance(exc, NewsError):
+        error_line(terminal, exc.message, exc.suggestions)
+        return exc.exit_status
+    if isinstance(exc, typer.Abort) or type(exc).__name__ == "Abort":
+        return ExitStatus.INTERRUPTED
+    if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error
+        command = getattr(getattr(exc, "ctx", None), "command_path", None) or "news"
+        error_line(terminal, f"{exc.format_message()} (see '{command} --help')")
+        return ExitStatus.BAD_INPUT
+    error_line(terminal, f"internal error: {type(exc).__name__}: {exc} "
+               "(run again with --debug for the traceback)")
+    return ExitStatus.INTERNAL_ERROR
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe has gone (`| head -1`), drop what is still buffered."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+app = typer.Typer(
+    cls=NewsGroup,
+    name="news",
+    help="Answer questions about a local archive of news events.\n\n"
+    "Example: news show 2011-06-06",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """What the top-level options said, for the commands to combine with their own."""
+
+    def __init__(self, terminal: Terminal, data_dir: Path | None, no_cache: bool) -> None:
+        self.terminal = terminal
+        self.data_dir = data_dir
+        self.no_cache = no_cache
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"news {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", "-d", envvar="NEWS_DATA_DIR", show_default=False,
+                     help="Archive folder (holds news/). [default: the bundled sample]"),
+    ] = None,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    terminal = ctx.obj if isinstance(ctx.obj, Terminal) else Terminal.detect()
+    ctx.obj = State(terminal.with_color(color), data_dir, no_cache)
+
+
+# -- helpers the commands share --------------------------------------------------------------------
+
+
+def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
+    chosen = {f for f, on in ((Format.json, as_json), (Format.jsonl, as_jsonl)) if on}
+    if fmt is not None:
+        chosen.add(fmt)
+    if len(chosen) > 1:
+        names = ", ".join(sorted(f.value for f in chosen))
+        raise BadInput(f"conflicting output formats: {names}; choose one")
+    return chosen.pop() if chosen else Format.table
+
+
+def _open(ctx: typer.Context, data_dir: Path | None) -> Any:
+    from newscli.loader import default_data_dir
+    from newscli.store import open_archive
+
+    state: State = ctx.find_root().obj
+    folder = data_dir or state.data_dir or default_data_dir()
+    with indexing_progress(state.terminal) as progress:
+        archive = open_archive(folder, progress=progress, use_cache=not state.no_cache)
+    if archive.skipped:
+        note_line(state.terminal, f"{archive.skipped} file{'s' if archive.skipped != 1 else ''} "
+                  "skipped; run news check")
+    return archive
+
+
+def _emit(
+    ctx: typer.Context, result: Result, fmt: Format | None, as_json: bool, as_jsonl: bool,
+    color: ColorChoice | None,
+) -> int:
+    state: State = ctx.find_root().obj
+    try:
+        return render(result, _output_format(fmt, as_json, as_jsonl),
+                      state.terminal.with_color(color))
+    except BrokenPipeError:  # `news ... | head -1`: the reader has all it wanted
+        _silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+
+
+def _early_format_check(fmt: Format | None, as_json: bool, as_jsonl: bool) -> None:
+    _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before the archive is read
+
+
+# -- commands ----------------------------------------------------------------------------------------
+
+
+@app.command(
+    epilog="Examples:\n\n  news show 2011-06-06\n\n  news show 2011-06 --json | jq length\n\n"
+    "  news show ollanta-humala-is-elected"
+)
+def show(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(
+        help="A day (2011-06-06, 2011-6-6, 2011/06/06), a month (2011-06), a year (2011), "
+        "or an event id, slug or unambiguous slug prefix.", metavar="DATE|ID")],
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    debug: DebugOption = False,
+) -> int:
+    """Show the events of a day, month or year, or one event in full."""
+    from newscli.dates import looks_like_date, parse_date_range
+    from newscli.show import show as show_query
+
+    _early_format_check(fmt, as_json, as_jsonl)
+    if not what.strip():
+        raise BadInput("give a date or an event id")
+    if looks_like_date(what):
+        parse_date_range(what)  # an impossible date is bad input before any loading
+    archive = _open(ctx, data_dir)
+    return _emit(ctx, show_query(archive, what), fmt, as_json, as_jsonl, color)
+
+
+def main() -> NoReturn:
+    """The `news` console script."""
+    app(prog_name="news")
+    raise AssertionError("unreachable: NewsGroup.main always exits")  # pragma: no cover

@@ -1,0 +1,40 @@
+"""Our own exceptions, and the exit codes they become (turned into exits only in cli.main)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    NOTHING_FOUND = 1  # a valid request with no answer; `news check`: errors found
+    BAD_INPUT = 2
+    INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE); --debug shows the traceback
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`news ... | head -1`)
+
+
+class NewsError(Exception):
+    """An error the user can act on: printed as one line on stderr, never a traceback."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestions = tuple(suggestions)
+
+
+class BadInput(NewsError):
+    """The request itself is wrong: an impossible date, a missing data directory, ..."""
+
+
+class NothingFound(NewsError):
+    """The request was fine but the archive holds no answer."""
+
+    exit_status = ExitStatus.NOTHING_FOUND
+
+
+class Ambiguous(NothingFound):
+    """An id prefix that names several events; the candidates are the suggestions."""

@@ -1,0 +1,255 @@
+"""The archive in memory: events in date order and the look-ups every command shares.
+
+Events are held as compact tuples (`Record`) and made into `Event` objects only when a
+command asks for one, so that a 115,000-event archive loads from the cache in a fraction
+of a second; `store.py` writes and reads those tuples.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscli.dates import DateRange
+from newscli.errors import Ambiguous, NothingFound
+from newscli.loader import ArchiveFiles
+from newscli.models import Event, Problem, Related, Source
+
+# The archive is held in columns, one list per field, indexed by event number (events in
+# date order).  What only a shown event needs (entities, sources, related links, extra
+# frontmatter) stays a JSON string until the event is shown: decoding a million related
+# links on every start-up is what made the first version slow.  A detail is
+# [entity numbers, sources as [name, url, domain], related links, extra], and a related
+# link is [event number, context entity numbers] when the archive holds its target, else
+# [[id, date ordinal or null, title], context entity numbers].
+Detail = list[Any]
+
+# Problems travel through the cache as plain tuples.
+ProblemRow = tuple[str, str, str, str]
+
+
+@dataclass
+class Archive:
+    root: str
+    ids: list[str]
+    ordinals: list[int]  # date.toordinal() of each event, ascending
+    titles: list[str]
+    paths: list[str]
+    categories: list[str | None]
+    stories: list[str | None]
+    details: list[str]
+    entity_names: list[str]  # entity number -> name as first seen
+    problem_rows: list[ProblemRow] = field(default_factory=list)
+    skipped: int = 0
+    _events: dict[int, Event] = field(default_factory=dict, repr=False)
+    _numbers: dict[str, int] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def columns(self) -> tuple[Any, ...]:
+        """What the cache stores; `Archive(*columns)` makes the archive again."""
+        return (self.root, self.ids, self.ordinals, self.titles, self.paths, self.categories,
+                self.stories, self.details, self.entity_names, self.problem_rows, self.skipped)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def event(self, number: int) -> Event:
+        cached = self._events.get(number)
+        if cached is None:
+            cached = self._events[number] = self._materialise(number)
+        return cached
+
+    def events(self, numbers: Iterable[int]) -> list[Event]:
+        return [self.event(n) for n in numbers]
+
+    def detail(self, number: int) -> Detail:
+        return json.loads(self.details[number])  # type: ignore[no-any-return]
+
+    def entity_numbers(self, number: int) -> list[int]:
+        return self.detail(number)[0]  # type: ignore[no-any-return]
+
+    def _materialise(self, n: int) -> Event:
+        entities, sources, related, extra = self.detail(n)
+        names = self.entity_names
+        return Event(
+            id=self.ids[n],
+            date=dt.date.fromordinal(self.ordinals[n]),
+            title=self.titles[n],
+            path=self.paths[n],
+            category=self.categories[n],
+            story=self.stories[n],
+            entities=tuple(names[e] for e in entities),
+            sources=tuple(Source(*s) for s in sources),
+            related=tuple(self._related(target, ctx) for target, ctx in related),
+            extra=extra or {},
+        )
+
+    def _related(self, target: int | list[Any], ctx: Sequence[int]) -> Related:
+        context = tuple(self.entity_names[e] for e in ctx)
+        if isinstance(target, int):
+            day = dt.date.fromordinal(self.ordinals[target])
+            return Related(self.ids[target], day, self.titles[target], context, found=True)
+        link_id, ordinal, title = target
+        day = dt.date.fromordinal(ordinal) if ordinal is not None else None
+        return Related(link_id, day, title, context, found=False)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(path, severity, problem, detail)  # type: ignore[arg-type]
+                for path, severity, problem, detail in self.problem_rows]
+
+    # -- look-ups --------------------------------------------------------------------------
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        if self._numbers is None:
+            self._numbers = {event_id: n for n, event_id in enumerate(self.ids)}
+        return self._numbers
+
+    def numbers_between(self, span: DateRange | None) -> range:
+        """The event numbers dated within `span` (events are in date order)."""
+        if span is None:
+            return range(len(self.ids))
+        low = bisect.bisect_left(self.ordinals, span.start.toordinal())
+        high = bisect.bisect_right(self.ordinals, span.end.toordinal())
+        return range(low, high)
+
+    def find(self, text: str) -> int:
+        """An event by full id, whole slug or unambiguous prefix of a slug or id."""
+        wanted = text.strip().strip("/")
+        if wanted.endswith(".md"):
+            wanted = wanted[:-3]
+        exact = self.numbers.get(wanted)
+        if exact is not None:
+            return exact
+        slugs = [_slug(event_id) for event_id in self.ids]
+        by_slug = [n for n, slug in enumerate(slugs) if slug == wanted]
+        if len(by_slug) == 1:
+            return by_slug[0]
+        candidates = by_slug or [
+            n for n, slug in enumerate(slugs)
+            if slug.startswith(wanted) or self.ids[n].startswith(wanted)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            shown = [self.ids[n] for n in candidates[:10]]
+            more = f", the first 10 below" if len(candidates) > 10 else ""
+            raise Ambiguous(
+                f"{text!r} matches {len(candidates)} events{more}; give more of the id", shown
+            )
+        raise NothingFound(f"no event with id {text!r}", self.nearest_ids(wanted, slugs))
+
+    def nearest_ids(self, text: str, slugs: list[str], limit: int = 3) -> list[str]:
+        """Ids whose slug opens most like `text` (people type the start of a slug)."""
+        from rapidfuzz import fuzz, process
+
+        wanted = text.rsplit("/", 1)[-1]
+        openings = [slug[: len(wanted)] for slug in slugs]
+        found = process.extract(wanted, openings, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+        return [self.ids[n] for _, _, n in found]
+
+    def dangling_links(self) -> Iterator[Problem]:
+        """A warning for each related link whose target the archive does not hold."""
+        for n, detail in enumerate(self.details):
+            if '[[' not in detail:
+                continue  # every link resolved: skip the decoding
+            for target, _ in json.loads(detail)[2]:
+                if not isinstance(target, int):
+                    yield Problem(self.paths[n], "warning",
+                                  "related link to no file in the archive", target[0])
+
+
+def _slug(event_id: str) -> str:
+    return event_id.partition("/")[2]
+
+
+# -- building from loaded files -------------------------------------------------------------
+
+
+def build_archive(files: ArchiveFiles) -> Archive:
+    """Order the loaded events, drop duplicate ids, resolve related links, number entities."""
+    events = sorted(
+        files.events,
+        key=lambda e: (e.date, files.day_order.get(e.id, 1 << 30), e.path),
+    )
+    problems = [(p.path, p.severity, p.problem, p.detail) for p in files.problems]
+    unique: list[Event] = []
+    first_path: dict[str, str] = {}
+    for event in events:
+        if event.id in first_path:
+            problems.append((event.path, "error", "duplicate id",
+                             f"{event.id} is also {first_path[event.id]}"))
+            continue
+        first_path[event.id] = event.path
+        unique.append(event)
+    skipped = files.skipped + len(events) - len(unique)
+
+    numbers = {event.id: n for n, event in enumerate(unique)}
+    by_slug: dict[str, list[int]] = {}
+    for n, event in enumerate(unique):
+        by_slug.setdefault(event.slug, []).append(n)
+    entities = _EntityTable()
+    details = [_detail(event, numbers, by_slug, entities) for event in unique]
+    return Archive(
+        str(files.root),
+        [e.id for e in unique],
+        [e.date.toordinal() for e in unique],
+        [e.title for e in unique],
+        [e.path for e in unique],
+        [e.category for e in unique],
+        [e.story for e in unique],
+        details,
+        entities.names,
+        problems,
+        skipped,
+    )
+
+
+class _EntityTable:
+    """Entity names numbered once, matched without regard to case."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def number(self, name: str) -> int:
+        key = name.casefold()
+        found = self._numbers.get(key)
+        if found is None:
+            found = self._numbers[key] = len(self.names)
+            self.names.append(name)
+        return found
+
+
+def _detail(
+    event: Event, numbers: dict[str, int], by_slug: dict[str, list[int]], entities: _EntityTable
+) -> str:
+    detail: Detail = [
+        [entities.number(name) for name in event.entities],
+        [[s.name, s.url, s.domain] for s in event.sources],
+        [
+            [_resolve(link, numbers, by_slug), [entities.number(c) for c in link.context]]
+            for link in event.related
+        ],
+        event.extra or None,
+    ]
+    return json.dumps(detail, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _resolve(
+    link: Related, numbers: dict[str, int], by_slug: dict[str, list[int]]
+) -> int | list[Any]:
+    """A link resolves by its date and slug, whatever folder prefix it was written with."""
+    found = numbers.get(link.id)
+    if found is None and link.date is None:
+        same_slug = by_slug.get(link.id, [])
+        found = same_slug[0] if len(same_slug) == 1 else None
+    if found is not None:
+        return found
+    return [link.id, link.date.toordinal() if link.date else None, link.title]

@@ -1,0 +1,411 @@
+"""Every byte the tool prints: tables on a terminal, tab-separated rows when piped, JSON.
+
+The only module that imports rich.  Commands hand it a result (results.py); it picks
+the format, writes data to stdout and messages to stderr, and says the exit status.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from newscli.errors import ExitStatus
+from newscli.models import Event, Problem, Related, Source
+from newscli.results import (
+    CheckReport,
+    Empty,
+    EventDetail,
+    EventList,
+    RelatedList,
+    RelatedRow,
+    Result,
+)
+from newscli.terminal import Terminal
+from newscli.text import WORD, words
+
+
+class Format(str, Enum):
+    table = "table"  # a rich table on a terminal, tab-separated rows when piped
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+# -- the JSON contract ------------------------------------------------------------------------
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    return {"name": source.name, "url": source.url, "domain": source.domain}
+
+
+def related_json(link: Related) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "date": link.date.isoformat() if link.date else None,
+        "title": link.title,
+        "context": list(link.context),
+        "found": link.found,
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "date": event.date.isoformat(),
+        "title": event.title,
+        "category": event.category,
+        "story": event.story,
+        "entities": list(event.entities),
+        "sources": [source_json(s) for s in event.sources],
+        "related": [related_json(r) for r in event.related],
+        "path": event.path,
+        "extra": event.extra,
+    }
+
+
+def related_row_json(row: RelatedRow) -> dict[str, Any]:
+    return {**related_json(row.link), "via": row.via, "score": round(row.score, 4)}
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "severity": problem.severity, "problem": problem.problem,
+            "detail": problem.detail}
+
+
+def _json_items(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
+    """A list for results that list things, an object (or null) for a single event."""
+    if isinstance(result, EventList):
+        items = [event_json(e) for e in result.events]
+        if result.scores is not None:
+            for item, score in zip(items, result.scores):
+                item["score"] = round(score, 4)
+        return items
+    if isinstance(result, EventDetail):
+        return event_json(result.event) if result.event else None
+    if isinstance(result, RelatedList):
+        return [related_row_json(row) for row in result.rows]
+    return [problem_json(p) for p in result.problems]  # JSON lists dangling links too
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def render(result: Result, fmt: Format, term: Terminal) -> ExitStatus:
+    """Print `result`; return the exit status it calls for."""
+    for note in result.notes:
+        note_line(term, note)
+    if fmt is Format.json:
+        _write_json(term, _json_items(result))
+    elif fmt is Format.jsonl:
+        _write_jsonl(term, _json_items(result))
+    elif fmt is Format.csv:
+        _write_csv(term, result)
+    elif term.stdout_is_tty:
+        _write_rich(term, result)
+    else:
+        _write_plain(term, result)
+    return _finish(term, result)
+
+
+def _finish(term: Terminal, result: Result) -> ExitStatus:
+    if isinstance(result, CheckReport):
+        _check_summary(term, result)
+        return ExitStatus.NOTHING_FOUND if result.errors else ExitStatus.OK
+    total = getattr(result, "total", None)
+    shown = _count(result)
+    if total is not None and total > shown:
+        note_line(term, f"showing {shown} of {total} matches; use --limit 0 for all")
+    if result.empty is not None:
+        error_line(term, result.empty.reason, result.empty.suggestions,
+                   result.empty.suggestion_label)
+        return ExitStatus.NOTHING_FOUND
+    return ExitStatus.OK
+
+
+def _count(result: Result) -> int:
+    if isinstance(result, EventList):
+        return len(result.events)
+    if isinstance(result, RelatedList):
+        return len(result.rows)
+    return 1
+
+
+# -- messages on stderr -------------------------------------------------------------------------
+
+
+def _stderr_console(term: Terminal) -> Console:
+    return Console(file=term.stderr, force_terminal=term.color and term.stderr_is_tty,
+                   no_color=not term.color, highlight=False, soft_wrap=True)
+
+
+def error_line(
+    term: Terminal, message: str, suggestions: Sequence[str] = (), label: str = "did you mean"
+) -> None:
+    """`news: message`, then one indented line per suggestion."""
+    console = _stderr_console(term)
+    console.print(Text.assemble(("news: ", "bold red"), message))
+    if suggestions:
+        console.print(f"{label}:")
+        for suggestion in suggestions:
+            console.print(Text(f"  {suggestion}"))
+
+
+def note_line(term: Terminal, message: str) -> None:
+    _stderr_console(term).print(Text.assemble(("news: ", "dim"), message))
+
+
+@contextmanager
+def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr while files are parsed, when stderr is a terminal."""
+    if not term.stderr_is_tty:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+                  console=_stderr_console(term), transient=True) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+# -- machine formats ---------------------------------------------------------------------------------
+
+
+def _write_json(term: Terminal, items: Any) -> None:
+    term.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_jsonl(term: Terminal, items: Any) -> None:
+    if items is None:
+        return
+    for item in items if isinstance(items, list) else [items]:
+        term.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+def _write_csv(term: Terminal, result: Result) -> None:
+    header, rows = _rows(result, for_csv=True)
+    writer = csv.writer(term.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+# -- rows: the piped form and CSV ------------------------------------------------------------------
+
+
+def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[list[str]]]:
+    if isinstance(result, EventList):
+        header = ["date", "title", "id"]
+        if for_csv:
+            header = ["date", "title", "id", "category", "story", "entities", "path"]
+        if result.scores is not None:
+            header = ["score", *header]
+        return header, (_event_row(e, result, i, for_csv) for i, e in enumerate(result.events))
+    if isinstance(result, RelatedList):
+        return (["date", "title", "context", "via", "found", "score", "id"],
+                ([_date(r.link), r.link.title, ", ".join(r.link.context), r.via,
+                  "yes" if r.link.found else "no", f"{r.score:.2f}", r.link.id]
+                 for r in result.rows))
+    if isinstance(result, CheckReport):
+        return (["path", "severity", "problem", "detail"],
+                ([p.path, p.severity, p.problem, p.detail] for p in _shown_problems(result)))
+    event = result.event
+    return (["field", "value"], _detail_rows(event) if event else [])
+
+
+def _event_row(event: Event, result: EventList, i: int, for_csv: bool) -> list[str]:
+    row = [event.date.isoformat(), event.title, event.id]
+    if for_csv:
+        row += [event.category or "", event.story or "", "; ".join(event.entities), event.path]
+    if result.scores is not None:
+        row = [f"{result.scores[i]:.2f}", *row]
+    return row
+
+
+def _date(link: Related) -> str:
+    return link.date.isoformat() if link.date else ""
+
+
+def _detail_rows(event: Event) -> list[list[str]]:
+    rows = [
+        ["id", event.id],
+        ["date", event.date.isoformat()],
+        ["title", event.title],
+        ["category", event.category or ""],
+        ["story", event.story or ""],
+        ["entities", ", ".join(event.entities)],
+        ["path", event.path],
+    ]
+    rows += [["source", "\t".join([s.name, s.domain or "", s.url or ""])] for s in event.sources]
+    rows += [
+        ["related", "\t".join([_date(r), r.title, ", ".join(r.context),
+                               "found" if r.found else "not in archive", r.id])]
+        for r in event.related
+    ]
+    return rows
+
+
+def _clean(field: str) -> str:
+    """One field of a tab-separated row: no tabs or line breaks inside it."""
+    return " ".join(field.split()) if ("\t" in field or "\n" in field or "\r" in field) else field
+
+
+def _write_plain(term: Terminal, result: Result) -> None:
+    _, rows = _rows(result)
+    if isinstance(result, EventDetail):
+        lines: Iterable[str] = (f"{name}: {value}" for name, value in rows)
+    elif isinstance(result, CheckReport):
+        lines = (_problem_text(p).plain for p in _shown_problems(result))
+    else:
+        lines = ("\t".join(_clean(f) for f in row) for row in rows)
+    if not term.color:
+        for line in lines:
+            term.stdout.write(line + "\n")
+        return
+    console = Console(file=term.stdout, force_terminal=True, highlight=False, soft_wrap=True)
+    terms = result.highlight if isinstance(result, EventList) else ()
+    for line in lines:
+        console.print(highlight_words(line, terms))
+
+
+# -- rich, on a terminal -----------------------------------------------------------------------------
+
+
+def _console(term: Terminal) -> Console:
+    return Console(file=term.stdout, force_terminal=True, no_color=not term.color,
+                   width=term.width, highlight=False)
+
+
+def highlight_words(text: str, terms: Sequence[str]) -> Text:
+    """`text` with every word whose folded form is one of `terms` in bold yellow."""
+    styled = Text(text)
+    if terms:
+        wanted = set(terms)
+        for match in WORD.finditer(text):
+            found = words(match.group(0))
+            if found and found[0] in wanted:
+                styled.stylize("bold yellow", match.start(), match.end())
+    return styled
+
+
+def _write_rich(term: Terminal, result: Result) -> None:
+    console = _console(term)
+    if isinstance(result, EventList):
+        if result.events:
+            console.print(_event_table(result))
+    elif isinstance(result, EventDetail):
+        if result.event:
+            _print_detail(console, result.event)
+    elif isinstance(result, RelatedList):
+        if result.rows:
+            console.print(_related_table(result))
+    else:
+        for problem in _shown_problems(result):
+            console.print(_problem_text(problem))
+
+
+def _event_table(result: EventList) -> Table:
+    table = Table(caption=result.caption or None, caption_justify="left", expand=True,
+                  header_style="bold")
+    if result.scores is not None:
+        table.add_column("Score", justify="right", style="dim", no_wrap=True)
+    table.add_column("Date", style="cyan", no_wrap=True)
+    table.add_column("Title", ratio=1)
+    table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=36)
+    for i, event in enumerate(result.events):
+        cells: list[Any] = [event.date.isoformat(), highlight_words(event.title, result.highlight),
+                            event.id]
+        if result.scores is not None:
+            cells.insert(0, f"{result.scores[i]:.2f}")
+        table.add_row(*cells)
+    return table
+
+
+def _print_detail(console: Console, event: Event) -> None:
+    console.print(Text(event.title, style="bold"))
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column()
+    for name, value in (("date", event.date.isoformat()), ("category", event.category),
+                        ("story", event.story), ("entities", ", ".join(event.entities)),
+                        ("id", event.id), ("path", event.path)):
+        fields.add_row(name, Text(value or "-"))
+    console.print(fields)
+    if event.sources:
+        sources = Table(title="Sources", title_justify="left", expand=True, header_style="bold")
+        sources.add_column("Name", no_wrap=True)
+        sources.add_column("Domain", style="cyan", no_wrap=True)
+        sources.add_column("URL", overflow="fold", ratio=1)
+        for s in event.sources:
+            sources.add_row(Text(s.name), s.domain or "-", Text(s.url or "-"))
+        console.print(sources)
+    if event.related:
+        related = Table(title="Related", title_justify="left", expand=True, header_style="bold",
+                        caption="✗ = not in this archive", caption_justify="left")
+        related.add_column("", no_wrap=True)
+        related.add_column("Date", style="cyan", no_wrap=True)
+        related.add_column("Title", ratio=3)
+        related.add_column("Context", ratio=1, style="green")
+        for r in event.related:
+            related.add_row("" if r.found else Text("✗", style="red"), _date(r), Text(r.title),
+                            Text(", ".join(r.context)))
+        console.print(related)
+
+
+def _related_table(result: RelatedList) -> Table:
+    table = Table(title=Text(f"Related to: {result.event.title}"), title_justify="left",
+                  expand=True, header_style="bold", caption="✗ = not in this archive",
+                  caption_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("Date", style="cyan", no_wrap=True)
+    table.add_column("Title", ratio=3)
+    table.add_column("Context", ratio=1, style="green")
+    table.add_column("Via", style="dim", no_wrap=True)
+    table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=24)
+    for row in result.rows:
+        link = row.link
+        table.add_row("" if link.found else Text("✗", style="red"), _date(link), Text(link.title),
+                      Text(", ".join(link.context)), row.via, link.id)
+    return table
+
+
+# -- news check ----------------------------------------------------------------------------------------
+
+DANGLING = "related link to no file in the archive"
+
+
+def _shown_problems(report: CheckReport) -> list[Problem]:
+    """Dangling links are counted, not listed, unless --verbose (JSON lists them always)."""
+    return [p for p in report.problems if report.verbose or p.problem != DANGLING]
+
+
+def _problem_text(problem: Problem) -> Text:
+    style = "red" if problem.severity == "error" else "yellow"
+    text = Text.assemble((problem.path, "bold"), ": ", (problem.severity, style), ": ",
+                         problem.problem)
+    if problem.detail:
+        text.append(f" ({problem.detail})", style="dim")
+    return text
+
+
+def _check_summary(term: Terminal, report: CheckReport) -> None:
+    errors = report.errors
+    warnings = len(report.problems) - errors
+    dangling = sum(1 for p in report.problems if p.problem == DANGLING)
+    parts = [f"{report.files} files checked", f"{errors} error{'s' if errors != 1 else ''}",
+             f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    if dangling and not report.verbose:
+        parts.append(f"{dangling} dangling related links not listed (--verbose lists them)")
+    note_line(term, ", ".join(parts))
+

@@ -1,0 +1,78 @@
+"""What commands return: plain data that `render.py` turns into tables, rows or JSON.
+
+A result that holds nothing carries the one-line reason and any suggestions; the CLI
+prints them on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newscli.models import Event, Problem, Related
+
+
+@dataclass(frozen=True)
+class Empty:
+    """Why a request found nothing, and what the user may have meant."""
+
+    reason: str
+    suggestions: tuple[str, ...] = ()
+    suggestion_label: str = "did you mean"
+
+
+@dataclass(frozen=True)
+class EventList:
+    """Events in the order to show them (`show DATE`, `search`, an entity's timeline)."""
+
+    events: Sequence[Event]
+    caption: str = ""
+    scores: Sequence[float] | None = None  # one per event, when ranked
+    highlight: tuple[str, ...] = ()  # normalised words to mark in titles
+    total: int | None = None  # how many matched before --limit, when more than shown
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()  # said on stderr, such as which entity was matched
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    """One event in full (`show ID`)."""
+
+    event: Event | None
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedRow:
+    link: Related
+    via: str  # "link": the file's own Related: list; "entities": found through the index
+    score: float
+
+
+@dataclass(frozen=True)
+class RelatedList:
+    """The events related to one event (`related ID`)."""
+
+    event: Event
+    rows: Sequence[RelatedRow]
+    total: int | None = None
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `news check` found; `verbose` lists each dangling link instead of counting them."""
+
+    problems: Sequence[Problem]
+    files: int
+    verbose: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+
+Result = EventList | EventDetail | RelatedList | CheckReport
