@@ -19,7 +19,7 @@ from newscli.render import Format, error_line, indexing_progress, note_line, ren
 from newscli.results import Result
 from newscli.terminal import ColorChoice, Terminal
 
-# -- options every command spells the same way -------------------------------------------------
+# -- options every command spells the same way --
 
 DataDirOption = Annotated[
     Path | None,
@@ -46,7 +46,7 @@ NoCacheOption = Annotated[
 class NewsGroup(TyperGroup):
     """Turns our exceptions, usage errors, Ctrl-C and closed pipes into exit codes."""
 
-    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
         given = kwargs.get("obj")
@@ -150,7 +150,7 @@ def _main(
     ctx.obj = State(terminal.with_color(color), data_dir, no_cache)
 
 
-# -- helpers the commands share --------------------------------------------------------------------
+# -- helpers the commands share --
 
 
 def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
@@ -194,7 +194,7 @@ def _early_format_check(fmt: Format | None, as_json: bool, as_jsonl: bool) -> No
     _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before the archive is read
 
 
-# -- commands ----------------------------------------------------------------------------------------
+# -- commands --
 
 
 @app.command(

@@ -95,8 +95,8 @@ class Archive:
             day = dt.date.fromordinal(self.ordinals[target])
             return Related(self.ids[target], day, self.titles[target], context, found=True)
         link_id, ordinal, title = target
-        day = dt.date.fromordinal(ordinal) if ordinal is not None else None
-        return Related(link_id, day, title, context, found=False)
+        link_day = dt.date.fromordinal(ordinal) if ordinal is not None else None
+        return Related(link_id, link_day, title, context, found=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -139,7 +139,7 @@ class Archive:
             return candidates[0]
         if candidates:
             shown = [self.ids[n] for n in candidates[:10]]
-            more = f", the first 10 below" if len(candidates) > 10 else ""
+            more = ", the first 10 below" if len(candidates) > 10 else ""
             raise Ambiguous(
                 f"{text!r} matches {len(candidates)} events{more}; give more of the id", shown
             )
@@ -169,7 +169,7 @@ def _slug(event_id: str) -> str:
     return event_id.partition("/")[2]
 
 
-# -- building from loaded files -------------------------------------------------------------
+# -- building from loaded files --
 
 
 def build_archive(files: ArchiveFiles) -> Archive:
@@ -178,7 +178,7 @@ def build_archive(files: ArchiveFiles) -> Archive:
         files.events,
         key=lambda e: (e.date, files.day_order.get(e.id, 1 << 30), e.path),
     )
-    problems = [(p.path, p.severity, p.problem, p.detail) for p in files.problems]
+    problems: list[ProblemRow] = [(p.path, p.severity, p.problem, p.detail) for p in files.problems]
     unique: list[Event] = []
     first_path: dict[str, str] = {}
     for event in events:

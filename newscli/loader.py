@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import frontmatter
 from frontmatter.default_handlers import YAMLHandler
 
 from newscli.errors import BadInput
@@ -81,7 +80,7 @@ def is_url(text: str) -> bool:
     return parts.scheme in {"http", "https", "ftp"} and bool(parts.netloc) and " " not in text
 
 
-# -- one file ----------------------------------------------------------------------------
+# -- one file --
 
 
 class _Collector:
@@ -180,7 +179,7 @@ def _unique(names: list[str]) -> list[str]:
     return kept
 
 
-# -- frontmatter -----------------------------------------------------------------------------
+# -- frontmatter --
 
 
 def _split_frontmatter(text: str, problems: _Collector) -> tuple[dict[str, Any], str]:
@@ -301,7 +300,7 @@ def _make_source(name: str, url: str | None, problems: _Collector) -> Source | N
     return Source(name=name, url=url, domain=domain_of(url))
 
 
-# -- body --------------------------------------------------------------------------------------
+# -- body --
 
 
 @dataclass
@@ -403,7 +402,7 @@ def _body_related(item: str, parsed: _Body) -> None:
     parsed.context_names.extend(context)
 
 
-# -- dates ---------------------------------------------------------------------------------------
+# -- dates --
 
 
 def _date_from_path(path: str) -> dt.date | None:
@@ -429,7 +428,7 @@ def _choose_date(
     return next(iter(known.values()), None)
 
 
-# -- day pages -------------------------------------------------------------------------------
+# -- day pages --
 
 
 def parse_day_page(text: str) -> list[str]:
@@ -443,7 +442,7 @@ def parse_day_page(text: str) -> list[str]:
     return slugs
 
 
-# -- the whole archive ---------------------------------------------------------------------------
+# -- the whole archive --
 
 
 def archive_root(data_dir: Path) -> tuple[Path, Path]:

@@ -21,7 +21,6 @@ from newscli.errors import ExitStatus
 from newscli.models import Event, Problem, Related, Source
 from newscli.results import (
     CheckReport,
-    Empty,
     EventDetail,
     EventList,
     RelatedList,
@@ -39,7 +38,7 @@ class Format(str, Enum):
     csv = "csv"
 
 
-# -- the JSON contract ------------------------------------------------------------------------
+# -- the JSON contract --
 
 
 def source_json(source: Source) -> dict[str, Any]:
@@ -85,7 +84,7 @@ def _json_items(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
     if isinstance(result, EventList):
         items = [event_json(e) for e in result.events]
         if result.scores is not None:
-            for item, score in zip(items, result.scores):
+            for item, score in zip(items, result.scores, strict=True):
                 item["score"] = round(score, 4)
         return items
     if isinstance(result, EventDetail):
@@ -95,7 +94,7 @@ def _json_items(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
     return [problem_json(p) for p in result.problems]  # JSON lists dangling links too
 
 
-# -- entry point ----------------------------------------------------------------------------
+# -- entry point --
 
 
 def render(result: Result, fmt: Format, term: Terminal) -> ExitStatus:
@@ -138,7 +137,7 @@ def _count(result: Result) -> int:
     return 1
 
 
-# -- messages on stderr -------------------------------------------------------------------------
+# -- messages on stderr --
 
 
 def _stderr_console(term: Terminal) -> Console:
@@ -180,7 +179,7 @@ def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | N
         yield advance
 
 
-# -- machine formats ---------------------------------------------------------------------------------
+# -- machine formats --
 
 
 def _write_json(term: Terminal, items: Any) -> None:
@@ -201,7 +200,7 @@ def _write_csv(term: Terminal, result: Result) -> None:
     writer.writerows(rows)
 
 
-# -- rows: the piped form and CSV ------------------------------------------------------------------
+# -- rows: the piped form and CSV --
 
 
 def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[list[str]]]:
@@ -279,7 +278,7 @@ def _write_plain(term: Terminal, result: Result) -> None:
         console.print(highlight_words(line, terms))
 
 
-# -- rich, on a terminal -----------------------------------------------------------------------------
+# -- rich, on a terminal --
 
 
 def _console(term: Terminal) -> Console:
@@ -380,7 +379,7 @@ def _related_table(result: RelatedList) -> Table:
     return table
 
 
-# -- news check ----------------------------------------------------------------------------------------
+# -- news check --
 
 DANGLING = "related link to no file in the archive"
 

@@ -21,6 +21,7 @@ from platformdirs import user_cache_dir
 from newscli import __version__
 from newscli.index import Archive, build_archive
 from newscli.loader import FileEntry, ProgressCallback, archive_root, load_entries, scan
+from newscli.models import Problem
 
 # Bump when the record layout changes; the package version is part of the key as well.
 FORMAT = 1
@@ -39,7 +40,7 @@ def open_archive(
 ) -> Archive:
     """Load `data_dir` from the cache when it is current, else parse it and cache it."""
     root, folder = archive_root(data_dir)
-    scan_problems: list = []
+    scan_problems: list[Problem] = []
     entries = list(scan(root, folder, scan_problems))
     fingerprint = _fingerprint(entries)
     cache_file = cache_dir() / f"{_key(folder)}.idx"
