@@ -17,6 +17,7 @@ from newscli import __version__
 from newscli.errors import BadInput, ExitStatus, NewsError
 from newscli.render import Format, error_line, indexing_progress, note_line, render
 from newscli.results import Result
+from newscli.search import Filters, Sort
 from newscli.terminal import ColorChoice, Terminal
 
 # -- options every command spells the same way --
@@ -163,7 +164,7 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
     return chosen.pop() if chosen else Format.table
 
 
-def _open(ctx: typer.Context, data_dir: Path | None) -> Any:
+def _open(ctx: typer.Context, data_dir: Path | None, *, note_skipped: bool = True) -> Any:
     from newscli.loader import default_data_dir
     from newscli.store import open_archive
 
@@ -171,7 +172,7 @@ def _open(ctx: typer.Context, data_dir: Path | None) -> Any:
     folder = data_dir or state.data_dir or default_data_dir()
     with indexing_progress(state.terminal) as progress:
         archive = open_archive(folder, progress=progress, use_cache=not state.no_cache)
-    if archive.skipped:
+    if archive.skipped and note_skipped:
         note_line(state.terminal, f"{archive.skipped} file{'s' if archive.skipped != 1 else ''} "
                   "skipped; run news check")
     return archive
@@ -224,6 +225,143 @@ def show(
         parse_date_range(what)  # an impossible date is bad input before any loading
     archive = _open(ctx, data_dir)
     return _emit(ctx, show_query(archive, what), fmt, as_json, as_jsonl, color)
+
+
+# -- search and related --
+
+FromOption = Annotated[str | None, typer.Option("--from", help="From this day, month or year (inclusive).",
+                                                 show_default=False)]
+ToOption = Annotated[str | None, typer.Option("--to", help="To this day, month or year (inclusive).",
+                                             show_default=False)]
+OnOption = Annotated[str | None, typer.Option("--on", help="Only this day, month or year.",
+                                             show_default=False)]
+CategoryOption = Annotated[str | None, typer.Option("--category", help="Category containing TEXT.",
+                                                   show_default=False, metavar="TEXT")]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Source name or domain containing NAME.",
+                                                 show_default=False, metavar="NAME")]
+EntityOption = Annotated[str | None, typer.Option("--entity", help="About this entity (fuzzy-matched).",
+                                                 show_default=False, metavar="NAME")]
+SortOption = Annotated[Sort, typer.Option("--sort", help="relevance, date (oldest first) or -date.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, help="Most rows to show; 0 for all.")]
+
+
+def _filters(date_from: str | None, date_to: str | None, on: str | None, category: str | None,
+             source: str | None, entity: str | None) -> Filters:
+    from newscli.dates import between, parse_date_range
+
+    if on and (date_from or date_to):
+        raise BadInput("--on cannot be combined with --from or --to")
+    span = parse_date_range(on) if on else between(
+        parse_date_range(date_from) if date_from else None,
+        parse_date_range(date_to) if date_to else None,
+    )
+    for flag, value in (("--category", category), ("--source", source), ("--entity", entity)):
+        if value is not None and not value.strip():
+            raise BadInput(f"{flag} needs a value")
+    return Filters(span, category, source, entity)
+
+
+@app.command(
+    epilog="Examples:\n\n  news search \"peru runoff\"\n\n"
+    "  news search fujimoro --from 2011 --to 2016-06\n\n"
+    "  news search '\"state of emergency\"' --sort -date --limit 5\n\n"
+    "  news search --entity \"Keiko Fujimori\" --json | jq -r '.[].title'"
+)
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to look for; \"quoted words\" must appear together.",
+                                         show_default=False)] = "",
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    on: OnOption = None,
+    category: CategoryOption = None,
+    source: SourceOption = None,
+    entity: EntityOption = None,
+    sort: SortOption = Sort.relevance,
+    limit: LimitOption = 20,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    debug: DebugOption = False,
+) -> int:
+    """Search the archive: ranked, typo-tolerant, with date and other filters."""
+    from newscli.search import SearchQuery
+    from newscli.search import search as run_search
+
+    _early_format_check(fmt, as_json, as_jsonl)
+    filters = _filters(date_from, date_to, on, category, source, entity)
+    if not query.strip() and not filters.any():
+        raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
+    archive = _open(ctx, data_dir)
+    result = run_search(archive, SearchQuery(query, filters, sort, limit))
+    return _emit(ctx, result, fmt, as_json, as_jsonl, color)
+
+
+@app.command(
+    epilog="Examples:\n\n  news related \"Ollanta Humala\"\n\n"
+    "  news related humala --from 2011 --sort -date\n\n"
+    "  news related ollanta-humala-is-elected-president-of-peru-in-the-peruvian-general-election"
+    "-defeating-opposition-leader-keiko-fujimori\n\n"
+    "  news related 2011-06-06/ollanta-humala-is-elected --json | jq -r '.[] | [.via, .title] | @tsv'"
+)
+def related(
+    ctx: typer.Context,
+    name_or_id: Annotated[str, typer.Argument(
+        help="An entity name (fuzzy-matched), or an event id or whole slug.",
+        metavar="NAME|ID", show_default=False)],
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    on: OnOption = None,
+    category: CategoryOption = None,
+    source: SourceOption = None,
+    entity: EntityOption = None,
+    sort: SortOption = Sort.date,
+    limit: LimitOption = 20,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    debug: DebugOption = False,
+) -> int:
+    """Events about an entity (oldest first), or the events related to one event."""
+    from newscli.related import related as run_related
+    from newscli.search import SearchQuery
+
+    _early_format_check(fmt, as_json, as_jsonl)
+    if not name_or_id.strip():
+        raise BadInput("give an entity name or an event id")
+    filters = _filters(date_from, date_to, on, category, source, entity)
+    archive = _open(ctx, data_dir)
+    result = run_related(archive, name_or_id, SearchQuery("", filters, sort, limit))
+    return _emit(ctx, result, fmt, as_json, as_jsonl, color)
+
+
+@app.command(
+    epilog="Examples:\n\n  news check\n\n  news check --verbose\n\n"
+    "  news check --json | jq -r '.[] | select(.severity == \"error\") | .path' | sort -u\n\n"
+    "Exit status: 0 when there is no error (warnings alone, such as related links to files "
+    "the archive lacks, exit 0), 1 when there is any.  Files over 100 MB are reported, not read."
+)
+def check(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List each dangling related link instead of counting them.")] = False,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    debug: DebugOption = False,
+) -> int:
+    """Report every problem in the archive, one line each, then a count."""
+    from newscli.check import check as check_archive
+
+    _early_format_check(fmt, as_json, as_jsonl)
+    archive = _open(ctx, data_dir, note_skipped=False)  # the report names the skipped files
+    return _emit(ctx, check_archive(archive, verbose), fmt, as_json, as_jsonl, color)
 
 
 def main() -> NoReturn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from newscli.dates import DateRange
 from newscli.errors import Ambiguous, NothingFound
 from newscli.loader import ArchiveFiles
 from newscli.models import Event, Problem, Related, Source
+from newscli.textindex import TextIndex, build_text_index
 
 # The archive is held in columns, one list per field, indexed by event number (events in
 # date order).  What only a shown event needs (entities, sources, related links, extra
@@ -47,6 +48,21 @@ class Archive:
     skipped: int = 0
     _events: dict[int, Event] = field(default_factory=dict, repr=False)
     _numbers: dict[str, int] | None = field(default=None, repr=False)
+    # the word and entity indexes: built with the archive, or read from the cache on first use
+    _text_index: TextIndex | None = field(default=None, repr=False)
+    text_index_loader: Callable[[], TextIndex] | None = field(default=None, repr=False)
+
+    @property
+    def text_index(self) -> TextIndex:
+        if self._text_index is None:
+            if self.text_index_loader is None:
+                raise RuntimeError("archive has no text index")
+            self._text_index = self.text_index_loader()
+        return self._text_index
+
+    @text_index.setter
+    def text_index(self, value: TextIndex) -> None:
+        self._text_index = value
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -196,7 +212,8 @@ def build_archive(files: ArchiveFiles) -> Archive:
         by_slug.setdefault(event.slug, []).append(n)
     entities = _EntityTable()
     details = [_detail(event, numbers, by_slug, entities) for event in unique]
-    return Archive(
+    entity_numbers = [[entities.number(name) for name in event.entities] for event in unique]
+    archive = Archive(
         str(files.root),
         [e.id for e in unique],
         [e.date.toordinal() for e in unique],
@@ -209,6 +226,8 @@ def build_archive(files: ArchiveFiles) -> Archive:
         problems,
         skipped,
     )
+    archive.text_index = build_text_index(unique, entity_numbers, len(entities.names))
+    return archive
 
 
 class _EntityTable:

@@ -7,6 +7,7 @@ the rest of the archive keeps working and `news check` can report it.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import stat
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from newscli.errors import BadInput
@@ -33,7 +35,40 @@ _LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*+])\s+(\S.*)")
 _LINK_TARGET = re.compile(r"\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*\)")
 _CONTEXT = re.compile(r"_Context:\s*(?P<names>.*?)\s*_?\s*$")
 _PATH_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/(?:[^/]*)$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _yaml = YAMLHandler()
+
+
+class _FrontmatterLoader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (`2011-02-30`) as text, for `_meta_date` to
+    report as such, turns a lone surrogate escape (`"\\ud800"`) into U+FFFD (such a string
+    cannot be printed) and refuses aliases (`*name`): nine lines of them make a billion items."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("YAML aliases (*name) are not supported in frontmatter")
+        return super().compose_node(parent, index)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        return printable(super().construct_yaml_str(node))
+
+
+_FrontmatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontmatterLoader.construct_yaml_timestamp
+)
+_FrontmatterLoader.add_constructor("tag:yaml.org,2002:str", _FrontmatterLoader.construct_yaml_str)
+
+
+def printable(text: str) -> str:
+    """`text` with any lone surrogate (an undecodable file name byte, a YAML `\\udXXX` escape)
+    replaced by U+FFFD, so that it can be written to a UTF-8 stream."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -109,12 +144,18 @@ def load_file(path: Path, relpath: str) -> LoadedFile:
 def _read_text(path: Path, problems: _Collector) -> str | None:
     try:
         info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never end
+            problems.error("not a regular file", _file_kind(info.st_mode))
+            return None
         if info.st_size > MAX_FILE_BYTES:
             problems.error("file too large", f"{info.st_size} bytes; the limit is {MAX_FILE_BYTES}")
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.error("cannot read file", exc.strerror or str(exc))
+        if exc.errno == errno.ELOOP:
+            problems.warning("symlink loop not followed", _link_target(path))
+        else:
+            problems.error("cannot read file", exc.strerror or str(exc))
         return None
     if not data.strip():
         problems.error("empty file")
@@ -191,7 +232,7 @@ def _split_frontmatter(text: str, problems: _Collector) -> tuple[dict[str, Any],
         problems.error("frontmatter is not closed", "no second '---' line")
         return {}, text
     try:
-        meta = _yaml.load(raw)
+        meta = _yaml.load(raw, Loader=_FrontmatterLoader)
     except Exception as exc:  # PyYAML raises more than YAMLError (e.g. ValueError for 2011-02-30)
         problems.error("frontmatter is not valid YAML", _first_line(str(exc)))
         return {}, body
@@ -466,7 +507,7 @@ def archive_root(data_dir: Path) -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class FileEntry:
-    path: Path
+    path: str  # a str, not a Path: building 100,000 Path objects was most of a warm start
     relpath: str
     mtime_ns: int
     size: int
@@ -486,32 +527,49 @@ def scan(root: Path, folder: Path, problems: list[Problem]) -> Iterator[FileEntr
             with os.scandir(here) as entries:
                 listed = sorted(entries, key=lambda e: e.name)
         except OSError as exc:
-            rel = here[prefix:] or "."
+            rel = printable(here[prefix:]) or "."
             problems.append(Problem(rel, "error", "cannot read folder", exc.strerror or str(exc)))
             continue
         subfolders = []
         for entry in listed:
             if entry.name.startswith("."):
                 continue
-            rel = entry.path[prefix:]
+            rel = printable(entry.path[prefix:])
             try:
+                if _SURROGATE.search(entry.name) and (
+                    entry.name.lower().endswith(".md") or entry.is_dir(follow_symlinks=False)
+                ):
+                    problems.append(Problem(rel, "warning", "name is not UTF-8", "shown with \ufffd"))
                 if entry.is_dir(follow_symlinks=False):
                     subfolders.append(entry.path)
                     continue
                 if entry.is_symlink() and _is_dir_link(entry.path):
                     problems.append(
-                        Problem(rel, "warning", "folder symlink not followed", os.readlink(entry.path))
+                        Problem(rel, "warning", "folder symlink not followed", _link_target(entry.path))
                     )
                     continue
                 if not entry.name.lower().endswith(".md"):
                     continue
                 info = entry.stat()
             except OSError as exc:
-                yield FileEntry(Path(entry.path), rel, -1, -1)  # read later, reported then
+                yield FileEntry(entry.path, rel, -1, -1)  # read later, reported then
                 del exc
                 continue
-            yield FileEntry(Path(entry.path), rel, info.st_mtime_ns, info.st_size)
+            yield FileEntry(entry.path, rel, info.st_mtime_ns, info.st_size)
         stack.extend(reversed(subfolders))
+
+
+def _link_target(path: str | Path) -> str:
+    try:
+        return printable(os.readlink(path))
+    except OSError:
+        return ""
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _is_dir_link(path: str) -> bool:
@@ -522,7 +580,7 @@ def _is_dir_link(path: str) -> bool:
 
 
 def is_day_page(entry: FileEntry) -> bool:
-    return entry.path.name.lower() == "index.md"
+    return entry.relpath.rpartition("/")[2].lower() == "index.md"
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -547,7 +605,7 @@ def load_entries(
         if is_day_page(entry):
             _read_day_page(entry, result)
         else:
-            loaded = load_file(entry.path, entry.relpath)
+            loaded = load_file(Path(entry.path), entry.relpath)
             result.problems.extend(loaded.problems)
             if loaded.event is None:
                 result.skipped += 1
@@ -560,7 +618,9 @@ def load_entries(
 
 def _read_day_page(entry: FileEntry, result: ArchiveFiles) -> None:
     try:
-        text = entry.path.read_text(encoding="utf-8", errors="replace")
+        if not os.path.isfile(entry.path):
+            return  # a FIFO named index.md would block
+        text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return  # a day page only orders events; without it they sort by file name
     day = _date_from_path(entry.relpath)

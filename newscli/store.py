@@ -15,16 +15,18 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_cache_dir
 
 from newscli import __version__
 from newscli.index import Archive, build_archive
+from newscli.textindex import TextIndex
 from newscli.loader import FileEntry, ProgressCallback, archive_root, load_entries, scan
 from newscli.models import Problem
 
 # Bump when the record layout changes; the package version is part of the key as well.
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -44,18 +46,31 @@ def open_archive(
     entries = list(scan(root, folder, scan_problems))
     fingerprint = _fingerprint(entries)
     cache_file = cache_dir() / f"{_key(folder)}.idx"
+    words_file = cache_file.with_suffix(".words")
     if use_cache:
-        cached = _read(cache_file, fingerprint)
-        if cached is not None:
-            return cached
+        columns = _read(cache_file, fingerprint)
+        if columns is not None:
+            archive = Archive(*columns)
+            archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
+            return archive
     if on_indexing:
         on_indexing(len(entries))
     files = load_entries(root, entries, progress)
     files.problems[:0] = scan_problems
     archive = build_archive(files)
     if use_cache:
-        _write(cache_file, fingerprint, archive)
+        # the words first: an archive file in place promises its words file is current
+        _write(words_file, fingerprint, archive.text_index.columns())
+        _write(cache_file, fingerprint, archive.columns())
     return archive
+
+
+def _read_text_index(words_file: Path, fingerprint: str, data_dir: Path) -> TextIndex:
+    """The word index that goes with a cached archive (read only by search and related)."""
+    columns = _read(words_file, fingerprint)
+    if columns is None:  # removed or replaced since the archive was read: parse again
+        return open_archive(data_dir, use_cache=False).text_index
+    return TextIndex(*columns)
 
 
 def _key(folder: Path) -> str:
@@ -73,20 +88,19 @@ def _fingerprint(entries: list[FileEntry]) -> str:
     return digest.hexdigest()
 
 
-def _read(cache_file: Path, fingerprint: str) -> Archive | None:
+def _read(cache_file: Path, fingerprint: str) -> tuple[Any, ...] | None:
     try:
         with cache_file.open("rb") as handle:
             stored_fingerprint = marshal.load(handle)
             if stored_fingerprint != fingerprint:
                 return None
             columns = marshal.load(handle)
-        return Archive(*columns)
     except (OSError, EOFError, ValueError, TypeError):
         return None  # no cache yet, or one we cannot use: index again
+    return columns if isinstance(columns, tuple) else None
 
 
-def _write(cache_file: Path, fingerprint: str, archive: Archive) -> None:
-    payload = archive.columns()
+def _write(cache_file: Path, fingerprint: str, payload: tuple[Any, ...]) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-", suffix=".idx")
