@@ -83,10 +83,9 @@ def match_entity(archive: Archive, name: str) -> EntityMatch:
     index = archive.text_index
     chosen = max(closest, key=lambda n: (index.entity_count(n), -n))
     same = tuple(n for n, entity in enumerate(folded) if entity == folded[chosen])
-    count = sum(index.entity_count(n) for n in same)
-    note = f'matched "{names[chosen]}" ({count} event{"s" if count != 1 else ""})'
+    note = f'matched "{names[chosen]}"'
     if len(closest) > 1:
-        note += f", the most frequent of {len(closest)} close names"
+        note += f" (the most frequent of {len(closest)} close names)"
     return _match(archive, names[chosen], same, note)
 
 

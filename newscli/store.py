@@ -21,12 +21,12 @@ from platformdirs import user_cache_dir
 
 from newscli import __version__
 from newscli.index import Archive, build_archive
-from newscli.textindex import TextIndex
 from newscli.loader import FileEntry, ProgressCallback, archive_root, load_entries, scan
 from newscli.models import Problem
+from newscli.textindex import TextIndex
 
 # Bump when the record layout changes; the package version is part of the key as well.
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -74,7 +74,7 @@ def _read_text_index(words_file: Path, fingerprint: str, data_dir: Path) -> Text
 
 
 def _key(folder: Path) -> str:
-    return hashlib.blake2b(str(folder.resolve()).encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(os.fsencode(folder.resolve()), digest_size=10).hexdigest()
 
 
 def _fingerprint(entries: list[FileEntry]) -> str:

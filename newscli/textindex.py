@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,14 +101,14 @@ def event_fields(event: Event) -> dict[str, str]:
 def build_text_index(events: Sequence[Event], entity_numbers: Sequence[Sequence[int]],
                      entity_total: int) -> TextIndex:
     """BM25F weights for every word of every event, and the entity and source postings."""
-    weighted: list[Counter[str]] = []
+    weighted: list[dict[str, float]] = []
     lengths: list[float] = []
     for event in events:
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}
         for name, text in event_fields(event).items():
             weight = FIELD_WEIGHTS[name]
             for word in words(text):
-                counts[word] += weight
+                counts[word] = counts.get(word, 0.0) + weight
         weighted.append(counts)
         lengths.append(sum(counts.values()))
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
