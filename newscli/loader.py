@@ -623,7 +623,8 @@ def _read_day_page(entry: FileEntry, result: ArchiveFiles) -> None:
         text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return  # a day page only orders events; without it they sort by file name
-    day = _date_from_path(entry.relpath)
+    # -d news/2011/06/6 makes the relpath bare: the day is then in the folders above the root
+    day = _date_from_path(entry.relpath) or _date_from_path(Path(entry.path).resolve().as_posix())
     if day is None:
         return
     for position, slug in enumerate(parse_day_page(text)):

@@ -26,7 +26,7 @@ from newscli.models import Problem
 from newscli.textindex import TextIndex
 
 # Bump when the record layout changes; the package version is part of the key as well.
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir() -> Path:

@@ -1,0 +1,623 @@
+"""Whatever comes in, `news` answers clearly, keeps every good event and shows no traceback.
+
+Any text and any bytes through the loader; files that are huge, unreadable, looping or
+oddly named; bad arguments; a closed pipe; Ctrl-C while indexing; --debug.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import marshal
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, SAMPLE, SEED_ID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newscli import loader, store
+from newscli.cli import app
+from newscli.index import build_archive
+from newscli.loader import ArchiveFiles, LoadedFile, load_file, parse_day_page, parse_event
+from newscli.render import event_json
+from newscli.terminal import Terminal
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+DAY = "news/2011/06/6"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """`news ARGS` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    terminal = Terminal(out, err, stdout_is_tty=False, stderr_is_tty=False, width=100, color=False)
+    with pytest.raises(SystemExit) as stop:
+        app(list(args), obj=terminal, prog_name="news")
+    return int(stop.value.code or 0), out.getvalue(), err.getvalue()
+
+
+def command_names() -> set[str]:
+    return {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+
+
+def needs_command(name: str) -> Any:
+    return pytest.mark.skipif(name not in command_names(), reason=f"news {name} does not exist yet")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """Two days of the sample, to spoil."""
+    root = tmp_path / "archive"
+    for day in ("2011/06/6", "2011/06/5"):
+        shutil.copytree(SAMPLE / "news" / day, root / "news" / day)
+    return root
+
+
+def ids_on(root: Path, day: str) -> set[str]:
+    status, out, err = run("-d", str(root), "show", day, "--json")
+    assert status == 0, err
+    return {item["id"] for item in json.loads(out)}
+
+
+# -- the loader never raises --
+
+
+def _assert_sound(loaded: LoadedFile) -> None:
+    """An event or a recorded problem, and whatever it holds can be printed as UTF-8."""
+    assert loaded.event is not None or loaded.problems
+    for problem in loaded.problems:
+        assert problem.severity in {"error", "warning"}
+        f"{problem.path}: {problem.problem} ({problem.detail})".encode()
+    if loaded.event is not None:
+        archive = build_archive(ArchiveFiles(Path("/archive"), events=[loaded.event]))
+        json.dumps(event_json(archive.event(0)), ensure_ascii=False).encode()
+
+
+FIELD_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from([
+        "2011-06-06", "2011-02-30", "2011-13-01", "2011-06-06 25:00", "banana", "7", "-1.5", "null",
+        "[a, b]", "{name: Reuters, url: 'not a url'}", "[{name: '', url: 'http://x.org'}]", "[7, true]",
+        '"\\ud800 lone"', "&a [1]", "*a", "!!binary aGk=", "!!python/object:os.system x", "'unclosed",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "|\n  block", ">-\n  folded",
+        "0x1F", "1e400", ".nan", "~", "yes", "2011-06-06T10:00:00Z",
+    ]),
+)
+FRONTMATTER = st.lists(
+    st.tuples(st.sampled_from(["title", "date", "sources", "entities", "category", "story", "extra", ""]),
+              FIELD_VALUES),
+    max_size=6,
+).map(lambda pairs: "".join(f"{key}: {value}\n" for key, value in pairs))
+BODY_LINES = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        st.sampled_from([
+            "# A title", "#", "### [2011-06-6](/news/2011/06/6/index.md)", "### [2011-02-30]",
+            "### Source:", "### Related:", "1. [Reuters](http://reuters.com/x)", "1. [](www.x.org)",
+            "2. [a [b] c](/news/2011/06/5/x-y.md) _Context: A, B_", "- [x](/news/9999/99/99/z.md)",
+            "- [unclosed](", "1. [t](http://x.org/a_(b)) tail", "---",
+        ]),
+    ),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text())
+def test_any_text_gives_an_event_or_a_problem(text: str) -> None:
+    _assert_sound(parse_event(text, f"{DAY}/any-text.md"))
+    _assert_sound(parse_event(text, "undated.md"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(meta=FRONTMATTER, body=BODY_LINES, closed=st.booleans())
+def test_any_frontmatter_and_body_gives_an_event_or_a_problem(meta: str, body: str, closed: bool) -> None:
+    text = f"---\n{meta}{'---' if closed else ''}\n{body}\n"
+    _assert_sound(parse_event(text, f"{DAY}/shaped.md"))
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bytes") / "news" / "2011" / "06" / "6"
+    folder.mkdir(parents=True)
+    return folder
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=600),
+    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+    st.tuples(st.binary(max_size=40), st.text(max_size=100)).map(
+        lambda parts: parts[0] + b"\n# " + parts[1].encode("utf-8", "surrogatepass")),
+))
+def test_any_bytes_in_a_file_give_an_event_or_a_problem(scratch: Path, data: bytes) -> None:
+    path = scratch / "any-bytes.md"
+    path.write_bytes(data)
+    _assert_sound(load_file(path, f"{DAY}/any-bytes.md"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.one_of(st.text(), BODY_LINES))
+def test_any_day_page_gives_a_list_of_slugs(text: str) -> None:
+    assert all(isinstance(slug, str) for slug in parse_day_page(text))
+
+
+def test_a_lone_surrogate_escape_in_yaml_is_replaced() -> None:
+    loaded = parse_event('---\ntitle: "caf\\udce9 \\ud800"\ndate: 2011-06-06\n---\n', "x.md")
+    assert loaded.event is not None
+    assert loaded.event.title == "caf\ufffd \ufffd"
+
+
+def test_an_impossible_frontmatter_date_keeps_the_rest_of_the_frontmatter() -> None:
+    loaded = parse_event("---\ntitle: Kept\ndate: 2011-02-30\ncategory: Sport\n---\n", f"{DAY}/x.md")
+    assert [p.problem for p in loaded.problems] == ["impossible date"]
+    assert loaded.event is not None
+    assert (loaded.event.title, loaded.event.category) == ("Kept", "Sport")
+
+
+def test_yaml_aliases_are_refused_not_expanded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    started = time.monotonic()
+    loaded = parse_event("---\n" + "\n".join(lines) + "\ntitle: *a9\n---\n# Bomb\n", f"{DAY}/bomb.md")
+    assert time.monotonic() - started < 1
+    assert "frontmatter is not valid YAML" in [p.problem for p in loaded.problems]
+
+
+# -- files that are huge, unreadable, looping, not files, oddly named --
+
+
+def test_a_50_mb_file_is_loaded_like_any_other(archive: Path) -> None:
+    body = ("The committee heard evidence all afternoon. " * 40 + "\n") * 30_000
+    (archive / DAY / "a-very-large-event.md").write_text(f"# A very large event\n\n{body}", encoding="utf-8")
+    assert (archive / DAY / "a-very-large-event.md").stat().st_size > 50 * 1024 * 1024
+    assert "2011-06-06/a-very-large-event" in ids_on(archive, "2011-06-06")
+    status, out, _ = run("-d", str(archive), "check", "--json")
+    assert status == 0
+    assert not [p for p in json.loads(out) if p["path"] == f"{DAY}/a-very-large-event.md"]
+
+
+def test_a_file_past_the_size_limit_is_skipped_and_reported(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = ids_on(archive, "2011-06-06")
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10_000)
+    (archive / DAY / "too-large.md").write_text("# Too large\n\n" + "x " * 10_000, encoding="utf-8")
+    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
+    assert status == 0
+    assert "1 file skipped; run news check" in err
+    assert {item["id"] for item in json.loads(out)} == before
+    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    assert status == 1
+    assert f"{DAY}/too-large.md: error: file too large" in out
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root reads a chmod 000 file; the simulated test covers it")
+def test_a_file_without_read_permission_is_skipped_and_reported(archive: Path) -> None:
+    before = ids_on(archive, "2011-06-06")
+    locked = archive / DAY / "locked.md"
+    locked.write_text("# Locked\n", encoding="utf-8")
+    locked.chmod(0)
+    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
+    assert status == 0
+    assert "1 file skipped; run news check" in err
+    assert {item["id"] for item in json.loads(out)} == before
+    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    assert f"{DAY}/locked.md: error: cannot read file (Permission denied)" in out
+
+
+def test_a_file_that_cannot_be_read_is_skipped_and_reported_simulated(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = ids_on(archive, "2011-06-06")
+    locked = archive / DAY / "locked.md"
+    locked.write_text("# Locked\n", encoding="utf-8")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
+    assert status == 0
+    assert "1 file skipped; run news check" in err
+    assert {item["id"] for item in json.loads(out)} == before
+    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    assert status == 1
+    assert f"{DAY}/locked.md: error: cannot read file (Permission denied)" in out
+
+
+def test_a_folder_that_cannot_be_read_is_reported_simulated(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = ids_on(archive, "2011-06-06")
+    (archive / "news" / "2011" / "07").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("2011/07"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert ids_on(archive, "2011-06-06") == before
+    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    assert status == 1
+    assert "news/2011/07: error: cannot read folder (Permission denied)" in out
+
+
+def test_symlink_loops_are_not_followed_round(archive: Path) -> None:
+    before = ids_on(archive, "2011-06-06")
+    (archive / DAY / "self.md").symlink_to("self.md")
+    (archive / DAY / "ping.md").symlink_to("pong.md")
+    (archive / DAY / "pong.md").symlink_to("ping.md")
+    (archive / DAY / "parent").symlink_to("..")
+    (archive / "news" / "root").symlink_to(archive)
+    assert ids_on(archive, "2011-06-06") == before
+    status, out, _ = run("-d", str(archive), "check")
+    assert status == 0, out  # loops are warnings
+    for name in (f"{DAY}/self.md", f"{DAY}/ping.md", f"{DAY}/pong.md"):
+        assert f"{name}: warning: symlink loop not followed" in out
+    for name in (f"{DAY}/parent", "news/root"):
+        assert f"{name}: warning: folder symlink not followed" in out
+
+
+def test_a_named_pipe_or_device_is_not_read(archive: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    before = ids_on(archive, "2011-06-06")
+    os.mkfifo(archive / DAY / "pipe.md")
+    os.mkfifo(archive / DAY / "index.md.tmp")
+    (archive / DAY / "zero.md").symlink_to(os.devnull)
+    (archive / "news" / "2011" / "06" / "7").mkdir()
+    os.mkfifo(archive / "news" / "2011" / "06" / "7" / "index.md")  # a day page that would block
+    assert ids_on(archive, "2011-06-06") == before
+    status, out, _ = run("-d", str(archive), "check")
+    assert status == 1
+    assert f"{DAY}/pipe.md: error: not a regular file (a named pipe)" in out
+    assert f"{DAY}/zero.md: error: not a regular file (a character device)" in out
+
+
+def test_a_directory_named_like_an_event_file_is_a_directory(archive: Path) -> None:
+    (archive / DAY / "folder.md").mkdir()
+    (archive / DAY / "folder.md" / "index.md").mkdir()
+    status, out, err = run("-d", str(archive), "check")
+    assert status == 0, out
+    assert "folder.md" not in out + err
+
+
+@pytest.mark.parametrize("name", [
+    "café-ñ-日本-🙂 עברית.md",
+    "e\u0301te\u0301-nfd.md",
+    "tab\tand newline\n.md",
+    "-starts-with-a-dash.md",
+    "zero\u200bwidth.md",
+])
+def test_a_file_with_an_odd_unicode_name_works_like_any_other(archive: Path, name: str) -> None:
+    (archive / DAY / name).write_text(f"# The event named {name}\n", encoding="utf-8")
+    event_id = f"2011-06-06/{name[:-3]}"
+    assert event_id in ids_on(archive, "2011-06-06")
+    status, out, err = run("-d", str(archive), "show", event_id, "--json")
+    assert status == 0, err
+    assert json.loads(out)["id"] == event_id
+    status, out, _ = run("-d", str(archive), "check")
+    assert status == 0
+    assert out == ""
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement(archive: Path) -> None:
+    with open(os.path.join(os.fsencode(archive / DAY), b"caf\xe9-latin1.md"), "wb") as handle:
+        handle.write(b"# A Latin-1 file name\n")
+    event_id = "2011-06-06/caf\ufffd-latin1"
+    assert event_id in ids_on(archive, "2011-06-06")
+    status, out, _ = run("-d", str(archive), "show", event_id)
+    assert status == 0
+    out.encode()  # printable on a strict UTF-8 stdout
+    status, out, _ = run("-d", str(archive), "check")
+    assert status == 0
+    assert f"{DAY}/caf\ufffd-latin1.md: warning: name is not UTF-8" in out
+
+
+def test_a_data_dir_with_odd_unicode_works(tmp_path: Path) -> None:
+    root = tmp_path / "архив ü 日本 🙂"
+    shutil.copytree(SAMPLE / "news" / "2011" / "06" / "6", root / "news" / "2011" / "06" / "6")
+    assert SEED_ID in ids_on(root, "2011-06-06")
+    odd = os.path.join(os.fsencode(tmp_path), b"latin\xe9")
+    shutil.copytree(root, os.fsdecode(odd))
+    assert SEED_ID in ids_on(Path(os.fsdecode(odd)), "2011-06-06")
+    status, _, err = run("-d", os.fsdecode(odd), "show", "2011-06-07")  # the message names the folder
+    assert status == 1
+    assert len(err.splitlines()) == 1
+
+
+# -- bad arguments: exit 2, one line on stderr, no traceback --
+
+
+def _bad_arguments(tmp: Path) -> list[list[str]]:
+    a_file = tmp / "a-file.md"
+    a_file.write_text("# not a folder\n", encoding="utf-8")
+    cases = [
+        ["show", "2011-02-30"],
+        ["show", "2011-13"],
+        ["show", "2011-6-31"],
+        ["show", ""],
+        ["show", "   "],
+        ["show"],
+        ["show", "2011", "--bogus"],
+        ["show", "2011", "--json", "--jsonl"],
+        ["show", "2011", "--format", "yaml"],
+        ["-d", str(tmp / "missing"), "show", "2011"],
+        ["-d", str(a_file), "show", "2011"],
+        ["-d", str(tmp / "missing"), "check"],
+        ["-d", str(a_file), "check"],
+        ["nonsense-command"],
+    ]
+    if "search" in command_names():
+        cases += [
+            ["search", ""],
+            ["search", "  "],
+            ["search", "peru", "--from", "banana"],
+            ["search", "peru", "--from", "2011-02-30"],
+            ["search", "peru", "--on", "2011-6-31"],
+            ["search", "peru", "--from", "2012", "--to", "2011"],
+            ["-d", str(tmp / "missing"), "search", "peru"],
+        ]
+    if "related" in command_names():
+        cases += [["related", ""], ["related", "Humala", "--from", "2011-99"]]
+    return cases
+
+
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path) -> None:
+    for args in _bad_arguments(tmp_path):
+        status, out, err = run(*args)
+        assert status == 2, (args, err)
+        assert out == "", args
+        assert len(err.splitlines()) == 1, (args, err)
+        assert err.startswith("news: "), (args, err)
+        assert "Traceback" not in err
+
+
+def test_a_data_dir_from_the_environment_that_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("NEWS_DATA_DIR", str(tmp_path / "file"))
+    status, _, err = run("show", "2011")
+    assert status == 2
+    assert err == f"news: data directory is not a directory: {tmp_path / 'file'}\n"
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root can read a chmod 000 folder; the simulated test covers it")
+def test_an_unreadable_data_dir_exits_2(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        status, _, err = run("-d", str(locked), "show", "2011")
+    finally:
+        locked.chmod(0o755)
+    assert status == 2
+    assert len(err.splitlines()) == 1
+
+
+def test_an_unreadable_data_dir_exits_2_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    status, _, err = run("-d", str(tmp_path), "show", "2011")
+    assert status == 2
+    assert len(err.splitlines()) == 1
+    assert "not readable" in err or "cannot read" in err
+    with pytest.raises(loader.BadInput, match="cannot read data directory"):
+        loader.archive_root(tmp_path)
+
+
+def test_an_id_that_matches_nothing_exits_1_with_the_nearest_ids() -> None:
+    status, out, err = run("show", "ollanta-humala-is-elected-presidnt-of-peru")
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0] == "news: no event with id 'ollanta-humala-is-elected-presidnt-of-peru'"
+    assert lines[1] == "did you mean:"
+    assert f"  {SEED_ID}" in lines[2:]
+    assert "Traceback" not in err
+
+
+def test_a_day_with_no_events_exits_1() -> None:
+    status, out, err = run("show", "2011-06-07")
+    assert (status, out) == (1, "")
+    assert len(err.splitlines()) == 1
+
+
+@needs_command("related")
+def test_a_name_that_matches_nothing_exits_1() -> None:
+    status, out, err = run("related", "Zzyzx Qwvk")
+    assert (status, out) == (1, "")
+    assert err.startswith("news: ")
+    assert "Traceback" not in err
+
+
+@needs_command("search")
+def test_a_search_that_finds_nothing_exits_1() -> None:
+    status, out, err = run("search", "zzyzxqwvk")
+    assert (status, out) == (1, "")
+    assert "Traceback" not in err
+
+
+# -- pipes, Ctrl-C, --debug --
+
+
+def _shell(command: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["/bin/sh", "-c", command], cwd=REPO, capture_output=True, text=True,
+                          timeout=60, check=False, **kwargs)
+
+
+@pytest.mark.parametrize("command", [
+    "show 2011 --jsonl",
+    "show 2011 --json",
+    "show 2011",
+])
+def test_a_closed_pipe_prints_nothing_on_stderr(command: str) -> None:
+    done = _shell(f"'{sys.executable}' -m newscli {command} | head -1")
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize("form", ["", "--jsonl", "--json"])
+def test_a_closed_pipe_after_check_prints_nothing_on_stderr(tmp_path: Path, form: str) -> None:
+    day = tmp_path / DAY
+    day.mkdir(parents=True)
+    for n in range(1500):  # far more problems than a pipe holds
+        (day / f"bad-{n:04}.md").write_text("---\ndate: banana\n---\n# Bad\n", encoding="utf-8")
+    done = _shell(f"'{sys.executable}' -m newscli -d '{tmp_path}' check {form} | head -1")
+    # nothing but the count, and that only when head read all before it quit (as GNU head may)
+    assert done.stderr in ("", "news: 1500 files checked, 1500 errors, 0 warnings\n")
+    assert len(done.stdout.splitlines()) == 1
+
+
+@needs_command("search")
+def test_a_closed_pipe_after_search_prints_nothing_on_stderr() -> None:
+    done = _shell(f"'{sys.executable}' -m newscli search president --limit 0 --jsonl | head -1")
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 1
+
+
+def _many_files(root: Path, count: int) -> Path:
+    day = root / "news" / "2011" / "06" / "6"
+    day.mkdir(parents=True)
+    for n in range(count):
+        (day / f"event-{n:04}.md").write_text(f"# Event number {n}\n", encoding="utf-8")
+    return root
+
+
+def _cache_files() -> list[Path]:
+    folder = store.cache_dir()
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _stop(done: int, total: int) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_indexing_leaves_no_cache_file(tmp_path: Path) -> None:
+    root = _many_files(tmp_path / "archive", 520)  # progress is reported every 500 files
+    before = _cache_files()
+    with pytest.raises(KeyboardInterrupt):
+        store.open_archive(root, progress=_stop)
+    assert _cache_files() == before
+    assert len(store.open_archive(root)) == 520
+
+
+def test_ctrl_c_while_indexing_keeps_the_old_cache_whole(tmp_path: Path) -> None:
+    root = _many_files(tmp_path / "archive", 520)
+    store.open_archive(root)
+    saved = {path: path.read_bytes() for path in _cache_files()}
+    (root / DAY / "event-9999.md").write_text("# One more\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        store.open_archive(root, progress=_stop)
+    assert {path: path.read_bytes() for path in _cache_files()} == saved
+    assert len(store.open_archive(root)) == 521
+
+
+@pytest.mark.parametrize("interrupted_call", [1, 2, 3, 4])
+def test_ctrl_c_while_writing_the_cache_leaves_no_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interrupted_call: int
+) -> None:
+    root = _many_files(tmp_path / "archive", 30)
+    store.open_archive(root)
+    saved = {path: path.read_bytes() for path in _cache_files()}
+    (root / DAY / "event-9999.md").write_text("# One more\n", encoding="utf-8")
+    real_dump = marshal.dump
+    calls = []
+
+    def dump(value: Any, handle: Any, *args: Any) -> None:
+        calls.append(1)
+        if len(calls) == interrupted_call:
+            handle.write(b"half a record")
+            raise KeyboardInterrupt
+        real_dump(value, handle, *args)
+
+    monkeypatch.setattr(marshal, "dump", dump)
+    with contextlib.suppress(KeyboardInterrupt):
+        store.open_archive(root)
+    monkeypatch.setattr(marshal, "dump", real_dump)
+    left = _cache_files()
+    assert not [path for path in left if path.name.startswith(".tmp")]
+    for path in left:  # each file is the old one or a whole new one
+        if path in saved and path.read_bytes() == saved[path]:
+            continue
+        with path.open("rb") as handle:
+            marshal.load(handle)
+            marshal.load(handle)
+    assert len(store.open_archive(root)) == 31
+    assert len(store.open_archive(root, use_cache=False)) == 31
+
+
+def test_sigint_during_indexing_exits_130_quietly(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    shutil.copytree(SAMPLE, root)
+    cache = tmp_path / "cache"
+    ready = tmp_path / "indexing-started"
+    slow = tmp_path / "slow_news.py"
+    slow.write_text(
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "import newscli.loader as loader\n"
+        "real = loader.load_file\n"
+        "def load_file(path, relpath):\n"
+        f"    Path({str(ready)!r}).touch()\n"
+        "    time.sleep(0.05)\n"
+        "    return real(path, relpath)\n"
+        "loader.load_file = load_file\n"
+        "from newscli.cli import main\n"
+        "sys.argv = ['news', *sys.argv[1:]]\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NEWS_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
+    with subprocess.Popen([sys.executable, str(slow), "-d", str(root), "show", "2011"], cwd=REPO,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists(), "indexing never started"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err == ""
+    assert out == ""
+    assert (sorted(cache.iterdir()) if cache.exists() else []) == []  # no cache, no temp file
+
+
+def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newscli.show
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(newscli.show, "show", broken)
+    status, out, err = run("show", "2011")
+    assert (status, out) == (70, "")
+    assert err == "news: internal error: RuntimeError: boom (run again with --debug for the traceback)\n"
+    with pytest.raises(RuntimeError, match="boom"):
+        app(["--debug", "show", "2011"], prog_name="news")
+    with pytest.raises(RuntimeError, match="boom"):
+        app(["show", "2011", "--debug"], prog_name="news")
+
+
+def test_debug_shows_the_traceback_of_bad_input() -> None:
+    done = _shell(f"'{sys.executable}' -m newscli --debug show 2011-02-30")
+    assert done.returncode != 0
+    assert "Traceback (most recent call last)" in done.stderr
+    assert "impossible date" in done.stderr
+    plain = _shell(f"'{sys.executable}' -m newscli show 2011-02-30")
+    assert (plain.returncode, plain.stderr) == (2, "news: impossible date: '2011-02-30'\n")
