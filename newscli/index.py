@@ -1,8 +1,8 @@
 """The archive in memory: events in date order and the look-ups every command shares.
 
-Events are held as compact tuples (`Record`) and made into `Event` objects only when a
-command asks for one, so that a 115,000-event archive loads from the cache in a fraction
-of a second; `store.py` writes and reads those tuples.
+Events are held in columns of packed strings and made into `Event` objects only when a
+command asks for one, so that a 115,000-event archive loads from the cache as a handful
+of byte strings; `store.py` writes and reads those columns.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ ProblemRow = tuple[str, str, str, str]
 @dataclass
 class Archive:
     root: str
-    ids: list[str]
-    ordinals: list[int]  # date.toordinal() of each event, ascending
-    titles: list[str]
-    paths: list[str]
-    categories: list[str | None]
-    stories: list[str | None]
-    details: Details
-    entity_names: list[str]  # entity number -> name as first seen
+    ids: Strings
+    ordinals: array[int]  # date.toordinal() of each event, ascending
+    titles: Strings
+    paths: Strings
+    categories: Strings  # of str | None
+    stories: Strings  # of str | None
+    details: Strings
+    entity_names: Strings  # entity number -> name as first seen
     problem_rows: list[ProblemRow] = field(default_factory=list)
     skipped: int = 0
     _events: dict[int, Event] = field(default_factory=dict, repr=False)
@@ -69,14 +69,21 @@ class Archive:
         return len(self.ids)
 
     def columns(self) -> tuple[Any, ...]:
-        """What the cache stores; `Archive(*columns)` makes the archive again."""
-        return (self.root, self.ids, self.ordinals, self.titles, self.paths, self.categories,
-                self.stories, self.details.packed(), self.entity_names, self.problem_rows,
+        """What the cache stores: a few large byte strings, which load as fast as a copy."""
+        return (self.root, self.ids.packed(), self.ordinals.tobytes(), self.titles.packed(),
+                self.paths.packed(), self.categories.packed(), self.stories.packed(),
+                self.details.packed(), self.entity_names.packed(), self.problem_rows,
                 self.skipped)
 
-    def __post_init__(self) -> None:
-        if isinstance(self.details, tuple):  # as the cache stores them
-            self.details = Details(*self.details)
+    @classmethod
+    def from_columns(cls, columns: Sequence[Any]) -> Archive:
+        (root, ids, ordinals, titles, paths, categories, stories, details, names, problems,
+         skipped) = columns
+        days = array("i")
+        days.frombytes(ordinals)
+        return cls(root, Strings(*ids), days, Strings(*titles), Strings(*paths),
+                   Strings(*categories), Strings(*stories), Strings(*details), Strings(*names),
+                   list(problems), skipped)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -178,7 +185,7 @@ class Archive:
 
     def dangling_links(self) -> Iterator[Problem]:
         """A warning for each related link whose target the archive does not hold."""
-        for n, detail in enumerate(self.details.all()):
+        for n, detail in enumerate(self.details):
             if '[[' not in detail:
                 continue  # every link resolved: skip the decoding
             for target, _ in json.loads(detail)[2]:
@@ -187,20 +194,25 @@ class Archive:
                                   "related link to no file in the archive", target[0])
 
 
-class Details:
-    """Every event's detail JSON in one UTF-8 byte string, cut by offsets on demand.
+class Strings(Sequence[Any]):
+    """A column of strings (or None) in one UTF-8 byte string, cut by offsets when read.
 
-    One bytes object loads from the cache as fast as a copy, where 100,000 strings did not.
+    Unpacking 100,000 strings per column on every start-up was most of a warm run; a
+    command reads only the rows it shows (or, for a look-up, decodes one column once).
     """
+
+    _NONE = b"\xff"  # never valid UTF-8 on its own, so it cannot be a real value
 
     def __init__(self, blob: bytes, offsets: bytes) -> None:
         self.blob = blob
         self.offsets = array("q")
         self.offsets.frombytes(offsets)
+        self._all: list[Any] | None = None
 
     @classmethod
-    def of(cls, texts: Iterable[str]) -> Details:
-        encoded = [text.encode() for text in texts]
+    def of(cls, texts: Iterable[str | None]) -> Strings:
+        encoded = [cls._NONE if text is None else text.encode("utf-8", "surrogatepass")
+                   for text in texts]
         offsets = array("q", [0])
         for chunk in encoded:
             offsets.append(offsets[-1] + len(chunk))
@@ -209,14 +221,27 @@ class Details:
     def packed(self) -> tuple[bytes, bytes]:
         return self.blob, self.offsets.tobytes()
 
-    def __getitem__(self, number: int) -> str:
-        return self.blob[self.offsets[number] : self.offsets[number + 1]].decode()
+    def __getitem__(self, number: Any) -> Any:
+        if self._all is not None:
+            return self._all[number]
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        chunk = self.blob[self.offsets[number] : self.offsets[number + 1]]
+        return None if chunk == self._NONE else chunk.decode("utf-8", "surrogatepass")
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
-    def all(self) -> Iterator[str]:
-        return (self[n] for n in range(len(self)))
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.decoded())
+
+    def decoded(self) -> list[Any]:
+        """Every value, decoded once and kept (for look-ups that scan the whole column)."""
+        if self._all is None:
+            self._all = [self[n] for n in range(len(self))]
+        return self._all
 
 
 def _slug(event_id: str) -> str:
@@ -249,18 +274,18 @@ def build_archive(files: ArchiveFiles) -> Archive:
     for n, event in enumerate(unique):
         by_slug.setdefault(event.slug, []).append(n)
     entities = _EntityTable()
-    details = Details.of(_detail(event, numbers, by_slug, entities) for event in unique)
+    details = Strings.of(_detail(event, numbers, by_slug, entities) for event in unique)
     entity_numbers = [[entities.number(name) for name in event.entities] for event in unique]
     archive = Archive(
         str(files.root),
-        [e.id for e in unique],
-        [e.date.toordinal() for e in unique],
-        [e.title for e in unique],
-        [e.path for e in unique],
-        [e.category for e in unique],
-        [e.story for e in unique],
+        Strings.of(e.id for e in unique),
+        array("i", [e.date.toordinal() for e in unique]),
+        Strings.of(e.title for e in unique),
+        Strings.of(e.path for e in unique),
+        Strings.of(e.category for e in unique),
+        Strings.of(e.story for e in unique),
         details,
-        entities.names,
+        Strings.of(entities.names),
         problems,
         skipped,
     )

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -505,58 +505,60 @@ def archive_root(data_dir: Path) -> tuple[Path, Path]:
     return data_dir, data_dir
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    path: str  # a str, not a Path: building 100,000 Path objects was most of a warm start
+class FileEntry(NamedTuple):
+    # plain strings and a tuple: building 100,000 Path objects or frozen dataclasses was
+    # most of a warm start
+    path: str
     relpath: str
     mtime_ns: int
     size: int
 
 
 def scan(root: Path, folder: Path, problems: list[Problem]) -> Iterator[FileEntry]:
-    """Every `.md` file below `folder`, in a stable order; unreadable folders become problems.
+    """Every `.md` file below `folder`; unreadable folders and odd entries become problems.
 
-    Directory symlinks are not followed (so a symlink loop cannot send us round); a file
-    symlink is followed, and a dangling or looping one is reported when it is read.
+    This runs on every start (the cache is trusted only while every file keeps its size
+    and mtime), so the common case, a plain ASCII-named file, takes the shortest path.
+    Files come in directory order: what is built from them is sorted later.  Directory
+    symlinks are not followed (so a symlink loop cannot send us round); a file symlink
+    is followed, and a dangling or looping one is reported when it is read.
     """
     prefix = len(str(root)) + 1
     stack = [str(folder)]
     while stack:
         here = stack.pop()
         try:
-            with os.scandir(here) as entries:
-                listed = sorted(entries, key=lambda e: e.name)
+            with os.scandir(here) as listing:
+                entries = list(listing)
         except OSError as exc:
             rel = printable(here[prefix:]) or "."
             problems.append(Problem(rel, "error", "cannot read folder", exc.strerror or str(exc)))
             continue
-        subfolders = []
-        for entry in listed:
-            if entry.name.startswith("."):
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
                 continue
-            rel = printable(entry.path[prefix:])
+            path = entry.path
+            rel = path[prefix:]
             try:
-                if _SURROGATE.search(entry.name) and (
-                    entry.name.lower().endswith(".md") or entry.is_dir(follow_symlinks=False)
-                ):
-                    problems.append(Problem(rel, "warning", "name is not UTF-8", "shown with \ufffd"))
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
-                    continue
-                if entry.is_symlink() and _is_dir_link(entry.path):
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_md = name[-3:].lower() == ".md"
+                if not rel.isascii():
+                    rel = printable(rel)
+                    if _SURROGATE.search(name) and (is_md or is_dir):
+                        problems.append(Problem(rel, "warning", "name is not UTF-8", "shown with \ufffd"))
+                if is_dir:
+                    stack.append(path)
+                elif entry.is_symlink() and _is_dir_link(path):
                     problems.append(
-                        Problem(rel, "warning", "folder symlink not followed", _link_target(entry.path))
+                        Problem(rel, "warning", "folder symlink not followed", _link_target(path))
                     )
-                    continue
-                if not entry.name.lower().endswith(".md"):
-                    continue
-                info = entry.stat()
-            except OSError as exc:
-                yield FileEntry(entry.path, rel, -1, -1)  # read later, reported then
-                del exc
-                continue
-            yield FileEntry(entry.path, rel, info.st_mtime_ns, info.st_size)
-        stack.extend(reversed(subfolders))
+                elif is_md:
+                    info = entry.stat()
+                    yield FileEntry(path, rel, info.st_mtime_ns, info.st_size)
+            except OSError:
+                if is_md:
+                    yield FileEntry(path, rel, -1, -1)  # read later, and reported then
 
 
 def _link_target(path: str | Path) -> str:

@@ -55,7 +55,7 @@ def related(archive: Archive, what: str, query: SearchQuery) -> EventList | Rela
 
 
 def _is_whole_slug(archive: Archive, text: str) -> bool:
-    return any(event_id.partition("/")[2] == text for event_id in archive.ids)
+    return any(event_id.partition("/")[2] == text for event_id in archive.ids.decoded())
 
 
 # -- entities --
@@ -66,7 +66,7 @@ def match_entity(archive: Archive, name: str) -> EntityMatch:
     wanted = fold(" ".join(name.split()))
     if not wanted:
         raise NothingFound("give a name")
-    names = archive.entity_names
+    names = archive.entity_names.decoded()
     exact = tuple(n for n, entity in enumerate(names) if fold(entity) == wanted)
     if exact:
         return _match(archive, names[exact[0]], exact, "")

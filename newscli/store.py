@@ -26,7 +26,7 @@ from newscli.models import Problem
 from newscli.textindex import TextIndex
 
 # Bump when the record layout changes; the package version is part of the key as well.
-FORMAT = 4
+FORMAT = 5
 
 
 def cache_dir() -> Path:
@@ -50,7 +50,7 @@ def open_archive(
     if use_cache:
         columns = _read(cache_file, fingerprint)
         if columns is not None:
-            archive = Archive(*columns)
+            archive = Archive.from_columns(columns)
             archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
             return archive
     if on_indexing:
