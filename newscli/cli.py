@@ -241,7 +241,9 @@ SourceOption = Annotated[str | None, typer.Option("--source", help="Source name 
                                                  show_default=False, metavar="NAME")]
 EntityOption = Annotated[str | None, typer.Option("--entity", help="About this entity (fuzzy-matched).",
                                                  show_default=False, metavar="NAME")]
-SortOption = Annotated[Sort, typer.Option("--sort", help="relevance, date (oldest first) or -date.")]
+SortOption = Annotated[Sort | None, typer.Option(
+    "--sort", help="relevance, date (oldest first) or -date. [default: relevance for search, "
+    "date for a name's timeline, links then shared entities for an event]", show_default=False)]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, help="Most rows to show; 0 for all.")]
 
 
@@ -258,6 +260,7 @@ def _filters(date_from: str | None, date_to: str | None, on: str | None, categor
     for flag, value in (("--category", category), ("--source", source), ("--entity", entity)):
         if value is not None and not value.strip():
             raise BadInput(f"{flag} needs a value")
+    category, source, entity = (v.strip() if v else None for v in (category, source, entity))
     return Filters(span, category, source, entity)
 
 
@@ -277,7 +280,7 @@ def search(
     category: CategoryOption = None,
     source: SourceOption = None,
     entity: EntityOption = None,
-    sort: SortOption = Sort.relevance,
+    sort: SortOption = None,
     limit: LimitOption = 20,
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,
@@ -295,7 +298,7 @@ def search(
     if not query.strip() and not filters.any():
         raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
     archive = _open(ctx, data_dir)
-    result = run_search(archive, SearchQuery(query, filters, sort, limit))
+    result = run_search(archive, SearchQuery(query, filters, sort or Sort.relevance, limit))
     return _emit(ctx, result, fmt, as_json, as_jsonl, color)
 
 
@@ -317,7 +320,7 @@ def related(
     category: CategoryOption = None,
     source: SourceOption = None,
     entity: EntityOption = None,
-    sort: SortOption = Sort.date,
+    sort: SortOption = None,
     limit: LimitOption = 20,
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -86,6 +88,9 @@ def _json_items(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
         if result.scores is not None:
             for item, score in zip(items, result.scores, strict=True):
                 item["score"] = round(score, 4)
+        elif result.scored:
+            for item in items:
+                item["score"] = None
         return items
     if isinstance(result, EventDetail):
         return event_json(result.event) if result.event else None
@@ -268,14 +273,36 @@ def _write_plain(term: Terminal, result: Result) -> None:
         lines = (_problem_text(p).plain for p in _shown_problems(result))
     else:
         lines = ("\t".join(_clean(f) for f in row) for row in rows)
-    if not term.color:
-        for line in lines:
-            term.stdout.write(line + "\n")
-        return
-    console = Console(file=term.stdout, force_terminal=True, highlight=False, soft_wrap=True)
-    terms = result.highlight if isinstance(result, EventList) else ()
+    if term.color:  # --color always on a pipe: the same rows, tabs kept, with ANSI styles
+        terms = result.highlight if isinstance(result, EventList) else ()
+        lines = ("\t".join(_coloured(field, terms) for field in line.split("\t")) for line in lines)
     for line in lines:
-        console.print(highlight_words(line, terms))
+        term.stdout.write(line + "\n")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIELD_NAME = re.compile(r"([a-z]+: )(.*)", re.S)
+_STYLES = {name: Style.parse(spec) for name, spec in
+           (("date", "cyan"), ("dim", "dim"), ("word", "bold yellow"), ("error", "red"),
+            ("warning", "yellow"))}
+
+
+def _coloured(field: str, terms: Sequence[str]) -> str:
+    """One field of a piped row with ANSI styles, as the terminal table would colour it."""
+    if _ISO_DATE.fullmatch(field):
+        return _STYLES["date"].render(field)
+    if _ISO_DATE.match(field) and "/" in field and " " not in field:  # an id
+        return _STYLES["dim"].render(field)
+    named = _FIELD_NAME.fullmatch(field)
+    if named:  # `show ID`'s "field: value" lines
+        return _STYLES["dim"].render(named.group(1)) + _coloured(named.group(2), terms)
+    for severity in ("error", "warning"):
+        field = field.replace(f": {severity}: ", f": {_STYLES[severity].render(severity)}: ", 1)
+    if not terms:
+        return field
+    wanted = set(terms)
+    return WORD.sub(lambda m: _STYLES["word"].render(m.group(0))
+                    if (words(m.group(0)) or [""])[0] in wanted else m.group(0), field)
 
 
 # -- rich, on a terminal --

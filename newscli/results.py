@@ -28,6 +28,7 @@ class EventList:
     events: Sequence[Event]
     caption: str = ""
     scores: Sequence[float] | None = None  # one per event, when ranked
+    scored: bool = False  # a search: JSON objects carry "score" (null when nothing ranked them)
     highlight: tuple[str, ...] = ()  # normalised words to mark in titles
     total: int | None = None  # how many matched before --limit, when more than shown
     empty: Empty | None = None

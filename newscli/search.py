@@ -22,10 +22,11 @@ from newscli.errors import BadInput
 from newscli.index import Archive
 from newscli.results import Empty, EventList
 from newscli.text import fold, words
-from newscli.textindex import event_fields
 
-# Below this many events a word is worth matching against similar words too ("electon").
+# Below this many events a word is worth matching against similar words too ("electon"),
+# when those are at least FUZZY_MORE_COMMON times as common (a likely correct spelling).
 FUZZY_BELOW = 20
+FUZZY_MORE_COMMON = 3
 FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100
 FUZZY_WEIGHT = 0.5  # a fuzzy match counts at most half an exact one
 # "peru" also finds "peruvian": the longer words a query word opens, at this weight
@@ -55,7 +56,7 @@ class Filters:
 class SearchQuery:
     text: str = ""
     filters: Filters = Filters()
-    sort: Sort = Sort.relevance
+    sort: Sort | None = None  # None: the command's own order
     limit: int = 20  # 0: all
 
 
@@ -88,10 +89,11 @@ def search(archive: Archive, query: SearchQuery) -> EventList:
 def _listing(archive: Archive, query: SearchQuery, numbers: list[int], scores: list[float] | None,
              highlight: Sequence[str], notes: Sequence[str], what: str) -> EventList:
     order = list(range(len(numbers)))
-    if query.sort is Sort.date or (scores is None and query.sort is Sort.relevance):
-        order.sort(key=lambda i: (archive.ordinals[numbers[i]], archive.ids[numbers[i]]))
+    # event numbers follow the date, then the day page's order: -date is the exact reverse
+    if query.sort is Sort.date or (scores is None and query.sort in (Sort.relevance, None)):
+        order.sort(key=lambda i: numbers[i])
     elif query.sort is Sort.newest:
-        order.sort(key=lambda i: (-archive.ordinals[numbers[i]], archive.ids[numbers[i]]))
+        order.sort(key=lambda i: -numbers[i])
     total = len(order)
     if query.limit:
         order = order[: query.limit]
@@ -101,6 +103,7 @@ def _listing(archive: Archive, query: SearchQuery, numbers: list[int], scores: l
         events,
         caption=f"{total} event{'s' if total != 1 else ''} {what}",
         scores=[scores[i] for i in order] if scores is not None else None,
+        scored=True,
         highlight=tuple(highlight),
         total=total,
         empty=empty,
@@ -156,13 +159,21 @@ def _unpack(packed: bytes) -> array[int]:
 def rank(
     archive: Archive, parsed: ParsedQuery, allowed: set[int] | None
 ) -> tuple[list[tuple[int, float]], list[str]]:
-    """(event number, score) best first, and the folded words to highlight."""
+    """(event number, score) best first, and the folded words to highlight.
+
+    An event's coverage counts each query word it holds as 1, or as 1/2 when it holds only
+    a longer word the query word opens or a word that looks like it: events holding every
+    word exactly come first, and fuzzy matches rank below exact ones.
+    """
     index = archive.text_index
+    if parsed.phrases:
+        allowed = with_phrases(archive, parsed.phrases, allowed)
     scores: dict[int, float] = {}
-    covered: dict[int, int] = {}
+    coverage: dict[int, float] = {}
     highlight: list[str] = []
     for word in parsed.words:
-        matched_here: dict[int, float] = {}
+        gains: dict[int, float] = {}
+        exact: set[int] = set()
         for variant, factor in _variants(archive, word):
             highlight.append(variant)
             numbers, weights = index.word_postings(variant)
@@ -171,45 +182,75 @@ def rank(
                 if allowed is not None and n not in allowed:
                     continue
                 gain = idf * weight * factor
-                if gain > matched_here.get(n, 0.0):
-                    matched_here[n] = gain
-        for n, gain in matched_here.items():
+                if gain > gains.get(n, 0.0):
+                    gains[n] = gain
+                if factor == 1.0:
+                    exact.add(n)
+        for n, gain in gains.items():
             scores[n] = scores.get(n, 0.0) + gain
-            covered[n] = covered.get(n, 0) + 1
-    if parsed.phrases:
-        scores = {n: s for n, s in scores.items() if _has_phrases(archive, n, parsed.phrases)}
+            coverage[n] = coverage.get(n, 0.0) + (1.0 if n in exact else 0.5)
     ranked = sorted(
         scores.items(),
-        key=lambda item: (-covered[item[0]], -item[1], -archive.ordinals[item[0]],
+        key=lambda item: (-coverage[item[0]], -item[1], -archive.ordinals[item[0]],
                           archive.ids[item[0]]),
     )
     return ranked, highlight
 
 
 def _variants(archive: Archive, word: str) -> list[tuple[str, float]]:
-    """The word itself, and for a rare or unknown word the archive's words that look like it."""
+    """The word itself, the longer words it opens, and for a rare or unknown word the
+    archive's far more common words that look like it (its likely correct spelling)."""
     from rapidfuzz import fuzz, process
 
     index = archive.text_index
-    found = [(word, 1.0)] if index.document_frequency(word) else []
+    frequency = index.document_frequency(word)
+    found = [(word, 1.0)] if frequency else []
     if len(word) < 4:
         return found
     found += [(longer, PREFIX_WEIGHT) for longer in index.words_starting(word, PREFIX_LIMIT)]
-    if index.document_frequency(word) >= FUZZY_BELOW:
+    if frequency >= FUZZY_BELOW:
         return found
     for candidate, similarity, _ in process.extract(
         word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
     ):
-        if candidate != word and index.document_frequency(candidate) > index.document_frequency(word):
+        # an unknown word takes any neighbour; a known one only far more common ones
+        if frequency == 0 or index.document_frequency(candidate) >= FUZZY_MORE_COMMON * frequency:
             found.append((candidate, FUZZY_WEIGHT * (similarity / 100) ** 2))
     return found
 
 
-def _has_phrases(archive: Archive, number: int, phrases: Sequence[Sequence[str]]) -> bool:
-    fields = [words(text) for text in event_fields(archive.event(number)).values()]
-    return all(any(_contains_run(field, phrase) for field in fields) for phrase in phrases)
+def events_with_all(archive: Archive, words_: Sequence[str], allowed: set[int] | None) -> set[int]:
+    """The events holding every one of `words_` exactly (rarest word first, so it stays cheap)."""
+    index = archive.text_index
+    ordered = sorted(set(words_), key=index.document_frequency)
+    found: set[int] | None = None if allowed is None else set(allowed)
+    for word in ordered:
+        numbers = index.word_postings(word)[0]
+        found = set(numbers) if found is None else found.intersection(numbers)
+        if not found:
+            return set()
+    return found or set()
 
 
-def _contains_run(field: Sequence[str], run: Sequence[str]) -> bool:
+def with_phrases(
+    archive: Archive, phrases: Sequence[Sequence[str]], allowed: set[int] | None
+) -> set[int]:
+    """The events (among `allowed`) where each phrase stands, its words together and in order."""
+    candidates = events_with_all(archive, [w for phrase in phrases for w in phrase], allowed)
+    return {n for n in candidates if all(holds_run(archive, n, phrase) for phrase in phrases)}
+
+
+def holds_run(archive: Archive, number: int, run: Sequence[str]) -> bool:
+    """Whether `run` stands in the title, story or category, or within one entity or source."""
+    if contains_run(words(archive.titles[number]), run):
+        return True  # the title alone settles most, without decoding the event
+    event = archive.event(number)
+    texts = [event.story or "", event.category or "", *event.entities,
+             *(s.name for s in event.sources)]
+    return any(contains_run(words(text), run) for text in texts)
+
+
+def contains_run(field: Sequence[str], run: Sequence[str]) -> bool:
     size = len(run)
-    return any(list(field[i : i + size]) == list(run) for i in range(len(field) - size + 1))
+    target = list(run)
+    return any(list(field[i : i + size]) == target for i in range(len(field) - size + 1))

@@ -9,12 +9,17 @@ from functools import lru_cache
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i",  # noqa: RUF001
+                                 "æ": "ae", "œ": "oe", "þ": "th", "ŧ": "t"})
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower case without accents: 'Pérez' -> 'perez', 'Straße' -> 'strasse'."""
+    """Lower case without accents: 'Pérez' -> 'perez', 'Straße' -> 'strasse', 'Wałęsa' -> 'walesa'."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -1,0 +1,95 @@
+"""`newscli.dates`: every shape a person may type a day, month or year in, and the impossible ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newscli.dates import between, looks_like_date, parse_date_range
+from newscli.errors import BadInput, ExitStatus
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2011-06-06", "2011-06-6", "2011-6-6", "2011-6-06", "2011/06/06", "2011/6/6", " 2011-06-06 "],
+)
+def test_every_day_shape_is_the_same_single_day(text: str) -> None:
+    span = parse_date_range(text)
+    assert (span.start, span.end) == (D(2011, 6, 6), D(2011, 6, 6))
+    assert span.is_day
+    assert span.label() == "2011-06-06"
+    assert looks_like_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2011-06", D(2011, 6, 1), D(2011, 6, 30), "2011-06"),
+        ("2011-6", D(2011, 6, 1), D(2011, 6, 30), "2011-06"),
+        ("2011/06", D(2011, 6, 1), D(2011, 6, 30), "2011-06"),
+        ("2011-02", D(2011, 2, 1), D(2011, 2, 28), "2011-02"),
+        ("2012-02", D(2012, 2, 1), D(2012, 2, 29), "2012-02"),  # leap year
+        ("2011-12", D(2011, 12, 1), D(2011, 12, 31), "2011-12"),
+        ("2011", D(2011, 1, 1), D(2011, 12, 31), "2011"),
+    ],
+)
+def test_months_and_years_are_inclusive_ranges(text: str, start: dt.date, end: dt.date, label: str) -> None:
+    span = parse_date_range(text)
+    assert (span.start, span.end) == (start, end)
+    assert not span.is_day
+    assert span.label() == label
+    assert start in span and end in span
+    assert start - dt.timedelta(days=1) not in span
+    assert end + dt.timedelta(days=1) not in span
+
+
+def test_the_text_is_kept_for_messages() -> None:
+    assert parse_date_range("2011-6-6").text == "2011-6-6"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2011-13-45", "2011-13-01", "2011-00-10", "2011-06-00", "2011-06-31", "2011-02-29", "2100-02-29",
+     "2019-20", "2019-0", "2011-13", "0000", "0000-01-01"],
+)
+def test_impossible_dates_are_bad_input(text: str) -> None:
+    assert looks_like_date(text)  # date-shaped, so `show` must not treat it as an id
+    with pytest.raises(BadInput, match="impossible date") as caught:
+        parse_date_range(text)
+    assert caught.value.exit_status is ExitStatus.BAD_INPUT
+    assert int(caught.value.exit_status) == 2
+    assert text in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_leap_day_exists_in_leap_years() -> None:
+    assert parse_date_range("2012-02-29").start == D(2012, 2, 29)
+    assert parse_date_range("2000-2-29").start == D(2000, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "june", "11-06-06", "2011-06-06-01", "20110606", "2011.06.06", "2011-06-06T12:00",
+     "ollanta-humala", "2011-", "2011-06-", "2011-123-1", "2011-06-123", "06/06/2011"],
+)
+def test_other_text_is_not_a_date(text: str) -> None:
+    assert not looks_like_date(text)
+    with pytest.raises(BadInput, match="not a date"):
+        parse_date_range(text)
+
+
+def test_between_spans_from_the_start_of_one_to_the_end_of_the_other() -> None:
+    span = between(parse_date_range("2011-06"), parse_date_range("2012"))
+    assert span is not None
+    assert (span.start, span.end) == (D(2011, 6, 1), D(2012, 12, 31))
+    open_end = between(parse_date_range("2016-06-05"), None)
+    assert open_end is not None and open_end.start == D(2016, 6, 5) and D(9999, 1, 1) in open_end
+    assert between(None, None) is None
+
+
+def test_between_rejects_a_start_after_the_end() -> None:
+    with pytest.raises(BadInput, match="after"):
+        between(parse_date_range("2012"), parse_date_range("2011-06"))
