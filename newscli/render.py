@@ -168,20 +168,32 @@ def note_line(term: Terminal, message: str) -> None:
 
 @contextmanager
 def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr while files are parsed, when stderr is a terminal."""
+    """A progress bar on stderr while files are parsed, when stderr is a terminal.
+
+    The bar starts with the first report of progress, so a run that reads the cache (or
+    a small archive) draws nothing at all.
+    """
     if not term.stderr_is_tty:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
-                  console=_stderr_console(term), transient=True) as bar:
-        task = bar.add_task("indexing", total=None)
+    bar: Progress | None = None
 
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def advance(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+                           console=_stderr_console(term), transient=True)
+            bar.start()
+            bar.add_task("indexing", total=total)
+        bar.update(bar.task_ids[0], completed=done, total=total)
 
+    try:
         yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 # -- machine formats --

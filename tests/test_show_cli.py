@@ -414,9 +414,6 @@ def tty(color: bool = True, width: int = 100) -> tuple[Terminal, io.StringIO, io
     return Terminal(out, err, stdout_is_tty=True, stderr_is_tty=False, width=width, color=color), out, err
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the indexing progress bar, drawn even when the cache is "
-                   "current, leaves a blank line on a terminal's stderr whenever colour is off "
-                   "(stdout piped or redirected, NO_COLOR)")
 def test_piped_from_a_terminal_says_nothing_on_stderr() -> None:
     out, err = io.StringIO(), io.StringIO()
     terminal = Terminal(out, err, stdout_is_tty=False, stderr_is_tty=True, width=100, color=False)
