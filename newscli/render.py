@@ -12,12 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any
-
-from rich.console import Console
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from newscli.errors import ExitStatus
 from newscli.models import Event, Problem, Related, Source
@@ -31,6 +27,15 @@ from newscli.results import (
 )
 from newscli.terminal import Terminal
 from newscli.text import WORD, words
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+# rich is imported only where a terminal is drawn on: piped and JSON output, the common
+# case in scripts, starts without it.
 
 
 class Format(str, Enum):
@@ -146,6 +151,8 @@ def _count(result: Result) -> int:
 
 
 def _stderr_console(term: Terminal) -> Console:
+    from rich.console import Console
+
     return Console(file=term.stderr, force_terminal=term.color and term.stderr_is_tty,
                    no_color=not term.color, highlight=False, soft_wrap=True)
 
@@ -154,16 +161,24 @@ def error_line(
     term: Terminal, message: str, suggestions: Sequence[str] = (), label: str = "did you mean"
 ) -> None:
     """`news: message`, then one indented line per suggestion."""
-    console = _stderr_console(term)
-    console.print(Text.assemble(("news: ", "bold red"), message))
-    if suggestions:
-        console.print(f"{label}:")
-        for suggestion in suggestions:
-            console.print(Text(f"  {suggestion}"))
+    lines = [f"{label}:", *(f"  {s}" for s in suggestions)] if suggestions else []
+    _say(term, "bold red", message, lines)
 
 
 def note_line(term: Terminal, message: str) -> None:
-    _stderr_console(term).print(Text.assemble(("news: ", "dim"), message))
+    _say(term, "dim", message)
+
+
+def _say(term: Terminal, style: str, message: str, lines: Sequence[str] = ()) -> None:
+    if not (term.color and term.stderr_is_tty):
+        term.stderr.write("".join(f"{line}\n" for line in (f"news: {message}", *lines)))
+        return
+    from rich.text import Text
+
+    console = _stderr_console(term)
+    console.print(Text.assemble(("news: ", style), message))
+    for line in lines:
+        console.print(Text(line))
 
 
 @contextmanager
@@ -282,7 +297,7 @@ def _write_plain(term: Terminal, result: Result) -> None:
     if isinstance(result, EventDetail):
         lines: Iterable[str] = (f"{name}: {value}" for name, value in rows)
     elif isinstance(result, CheckReport):
-        lines = (_problem_text(p).plain for p in _shown_problems(result))
+        lines = (_problem_line(p) for p in _shown_problems(result))
     else:
         lines = ("\t".join(_clean(f) for f in row) for row in rows)
     if term.color:  # --color always on a pipe: the same rows, tabs kept, with ANSI styles
@@ -294,26 +309,30 @@ def _write_plain(term: Terminal, result: Result) -> None:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIELD_NAME = re.compile(r"([a-z]+: )(.*)", re.S)
-_STYLES = {name: Style.parse(spec) for name, spec in
-           (("date", "cyan"), ("dim", "dim"), ("word", "bold yellow"), ("error", "red"),
-            ("warning", "yellow"))}
+@cache
+def _style(name: str) -> Style:
+    from rich.style import Style
+
+    specs = {"date": "cyan", "dim": "dim", "word": "bold yellow", "error": "red",
+             "warning": "yellow"}
+    return Style.parse(specs[name])
 
 
 def _coloured(field: str, terms: Sequence[str]) -> str:
     """One field of a piped row with ANSI styles, as the terminal table would colour it."""
     if _ISO_DATE.fullmatch(field):
-        return _STYLES["date"].render(field)
+        return _style("date").render(field)
     if _ISO_DATE.match(field) and "/" in field and " " not in field:  # an id
-        return _STYLES["dim"].render(field)
+        return _style("dim").render(field)
     named = _FIELD_NAME.fullmatch(field)
     if named:  # `show ID`'s "field: value" lines
-        return _STYLES["dim"].render(named.group(1)) + _coloured(named.group(2), terms)
+        return _style("dim").render(named.group(1)) + _coloured(named.group(2), terms)
     for severity in ("error", "warning"):
-        field = field.replace(f": {severity}: ", f": {_STYLES[severity].render(severity)}: ", 1)
+        field = field.replace(f": {severity}: ", f": {_style(severity).render(severity)}: ", 1)
     if not terms:
         return field
     wanted = set(terms)
-    return WORD.sub(lambda m: _STYLES["word"].render(m.group(0))
+    return WORD.sub(lambda m: _style("word").render(m.group(0))
                     if (words(m.group(0)) or [""])[0] in wanted else m.group(0), field)
 
 
@@ -321,12 +340,16 @@ def _coloured(field: str, terms: Sequence[str]) -> str:
 
 
 def _console(term: Terminal) -> Console:
+    from rich.console import Console
+
     return Console(file=term.stdout, force_terminal=True, no_color=not term.color,
                    width=term.width, highlight=False)
 
 
 def highlight_words(text: str, terms: Sequence[str]) -> Text:
     """`text` with every word whose folded form is one of `terms` in bold yellow."""
+    from rich.text import Text
+
     styled = Text(text)
     if terms:
         wanted = set(terms)
@@ -354,6 +377,8 @@ def _write_rich(term: Terminal, result: Result) -> None:
 
 
 def _event_table(result: EventList) -> Table:
+    from rich.table import Table
+
     table = Table(caption=result.caption or None, caption_justify="left", expand=True,
                   header_style="bold")
     if result.scores is not None:
@@ -371,6 +396,9 @@ def _event_table(result: EventList) -> Table:
 
 
 def _print_detail(console: Console, event: Event) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(Text(event.title, style="bold"))
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
@@ -402,6 +430,9 @@ def _print_detail(console: Console, event: Event) -> None:
 
 
 def _related_table(result: RelatedList) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(f"Related to: {result.event.title}"), title_justify="left",
                   expand=True, header_style="bold", caption="✗ = not in this archive",
                   caption_justify="left")
@@ -428,7 +459,14 @@ def _shown_problems(report: CheckReport) -> list[Problem]:
     return [p for p in report.problems if report.verbose or p.problem != DANGLING]
 
 
+def _problem_line(problem: Problem) -> str:
+    detail = f" ({problem.detail})" if problem.detail else ""
+    return f"{problem.path}: {problem.severity}: {problem.problem}{detail}"
+
+
 def _problem_text(problem: Problem) -> Text:
+    from rich.text import Text
+
     style = "red" if problem.severity == "error" else "yellow"
     text = Text.assemble((problem.path, "bold"), ": ", (problem.severity, style), ": ",
                          problem.problem)

@@ -82,7 +82,7 @@ def _fingerprint(entries: list[FileEntry]) -> str:
     digest.update(f"{FORMAT}|{__version__}\n".encode())
     digest.update(
         "\n".join(f"{e.relpath}\0{e.mtime_ns}\0{e.size}" for e in entries).encode(
-            "utf-8", "surrogateescape"
+            "utf-8", "surrogatepass"
         )
     )
     return digest.hexdigest()
