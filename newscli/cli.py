@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -19,6 +20,9 @@ from newscli.render import Format, error_line, indexing_progress, note_line, ren
 from newscli.results import Result
 from newscli.search import Filters, Sort
 from newscli.terminal import ColorChoice, Terminal
+
+if TYPE_CHECKING:
+    from newscli.index import Archive
 
 # -- options every command spells the same way --
 
@@ -38,6 +42,7 @@ ColorOption = Annotated[
     typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.",
                  show_default=False),
 ]
+# read from the command line by NewsGroup.main; declared so that every command accepts it
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of any error.")]
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Parse every file again; neither read nor write the index.")
@@ -164,35 +169,35 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
     return chosen.pop() if chosen else Format.table
 
 
-def _open(ctx: typer.Context, data_dir: Path | None, *, note_skipped: bool = True) -> Any:
+def _answer(
+    ctx: typer.Context,
+    query: Callable[[Archive], Result],
+    data_dir: Path | None,
+    fmt: Format | None,
+    as_json: bool,
+    as_jsonl: bool,
+    color: ColorChoice | None,
+    *,
+    note_skipped: bool = True,
+) -> int:
+    """Open the archive, run `query` on it and print the result: every command's last step."""
     from newscli.loader import default_data_dir
     from newscli.store import open_archive
 
     state: State = ctx.find_root().obj
-    folder = data_dir or state.data_dir or default_data_dir()
+    output = _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before any reading
     with indexing_progress(state.terminal) as progress:
-        archive = open_archive(folder, progress=progress, use_cache=not state.no_cache)
+        archive = open_archive(data_dir or state.data_dir or default_data_dir(), progress=progress,
+                               use_cache=not state.no_cache)
     if archive.skipped and note_skipped:
         note_line(state.terminal, f"{archive.skipped} file{'s' if archive.skipped != 1 else ''} "
                   "skipped; run news check")
-    return archive
-
-
-def _emit(
-    ctx: typer.Context, result: Result, fmt: Format | None, as_json: bool, as_jsonl: bool,
-    color: ColorChoice | None,
-) -> int:
-    state: State = ctx.find_root().obj
+    result = query(archive)
     try:
-        return render(result, _output_format(fmt, as_json, as_jsonl),
-                      state.terminal.with_color(color))
+        return render(result, output, state.terminal.with_color(color))
     except BrokenPipeError:  # `news ... | head -1`: the reader has all it wanted
         _silence_stdout()
         return ExitStatus.BROKEN_PIPE
-
-
-def _early_format_check(fmt: Format | None, as_json: bool, as_jsonl: bool) -> None:
-    _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before the archive is read
 
 
 # -- commands --
@@ -218,13 +223,12 @@ def show(
     from newscli.dates import looks_like_date, parse_date_range
     from newscli.show import show as show_query
 
-    _early_format_check(fmt, as_json, as_jsonl)
     if not what.strip():
         raise BadInput("give a date or an event id")
     if looks_like_date(what):
         parse_date_range(what)  # an impossible date is bad input before any loading
-    archive = _open(ctx, data_dir)
-    return _emit(ctx, show_query(archive, what), fmt, as_json, as_jsonl, color)
+    return _answer(ctx, lambda archive: show_query(archive, what), data_dir, fmt, as_json, as_jsonl,
+                   color)
 
 
 # -- search and related --
@@ -293,13 +297,12 @@ def search(
     from newscli.search import SearchQuery
     from newscli.search import search as run_search
 
-    _early_format_check(fmt, as_json, as_jsonl)
     filters = _filters(date_from, date_to, on, category, source, entity)
     if not query.strip() and not filters.any():
         raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
-    archive = _open(ctx, data_dir)
-    result = run_search(archive, SearchQuery(query, filters, sort or Sort.relevance, limit))
-    return _emit(ctx, result, fmt, as_json, as_jsonl, color)
+    wanted = SearchQuery(query, filters, sort or Sort.relevance, limit)
+    return _answer(ctx, lambda archive: run_search(archive, wanted), data_dir, fmt, as_json,
+                   as_jsonl, color)
 
 
 @app.command(
@@ -333,13 +336,11 @@ def related(
     from newscli.related import related as run_related
     from newscli.search import SearchQuery
 
-    _early_format_check(fmt, as_json, as_jsonl)
     if not name_or_id.strip():
         raise BadInput("give an entity name or an event id")
-    filters = _filters(date_from, date_to, on, category, source, entity)
-    archive = _open(ctx, data_dir)
-    result = run_related(archive, name_or_id, SearchQuery("", filters, sort, limit))
-    return _emit(ctx, result, fmt, as_json, as_jsonl, color)
+    wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), sort, limit)
+    return _answer(ctx, lambda archive: run_related(archive, name_or_id, wanted), data_dir, fmt,
+                   as_json, as_jsonl, color)
 
 
 @app.command(
@@ -362,9 +363,8 @@ def check(
     """Report every problem in the archive, one line each, then a count."""
     from newscli.check import check as check_archive
 
-    _early_format_check(fmt, as_json, as_jsonl)
-    archive = _open(ctx, data_dir, note_skipped=False)  # the report names the skipped files
-    return _emit(ctx, check_archive(archive, verbose), fmt, as_json, as_jsonl, color)
+    return _answer(ctx, lambda archive: check_archive(archive, verbose), data_dir, fmt, as_json,
+                   as_jsonl, color, note_skipped=False)  # the report names the skipped files
 
 
 def main() -> NoReturn:
