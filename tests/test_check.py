@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, SEED_ID, build_corpus, needs_shared
+from helpers import DANGLING, DAY, IS_ROOT, command_names, run
 
 from newscli.check import check
 from newscli.cli import app
@@ -25,24 +26,6 @@ from newscli.loader import MAX_FILE_BYTES
 from newscli.models import Problem
 from newscli.store import open_archive
 from newscli.terminal import Terminal
-
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-DANGLING = "related link to no file in the archive"
-DAY = "news/2011/06/6"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """`news ARGS` in this process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    terminal = Terminal(out, err, stdout_is_tty=False, stderr_is_tty=False, width=100, color=False)
-    with pytest.raises(SystemExit) as stop:
-        app(list(args), obj=terminal, prog_name="news")
-    return int(stop.value.code or 0), out.getvalue(), err.getvalue()
-
-
-def command_names() -> set[str]:
-    return {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
-
 
 # -- the mangled archive --
 

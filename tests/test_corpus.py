@@ -7,22 +7,18 @@ corpus is parsed once, into the session's cache, which the `news` runs below the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import needs_shared
-from typer.testing import CliRunner
+from helpers import DANGLING, event_files, index_slugs, news
 
-from newscli.cli import app
 from newscli.index import Archive
 from newscli.models import Event
 from newscli.store import open_archive
 
 pytestmark = needs_shared
-
-DANGLING = "related link to no file in the archive"
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +36,6 @@ def day_folders(root: Path) -> list[Path]:
 def folder_date(folder: Path) -> dt.date:
     year, month, day = folder.parts[-3:]
     return dt.date(int(year), int(month), int(day))
-
-
-def index_slugs(folder: Path) -> list[str]:
-    text = (folder / "index.md").read_text(encoding="utf-8")
-    return re.findall(r"^\d+\.\s+\[.*\]\(/news/[\d/]+/([^/)]+)\.md\)\s*$", text, re.MULTILINE)
-
-
-def event_files(folder: Path) -> list[Path]:
-    return [p for p in folder.glob("*.md") if p.name != "index.md"]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +93,7 @@ def test_related_links_resolve_within_the_year(archive: Archive) -> None:
 
 
 def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Archive) -> None:
-    result = CliRunner().invoke(app, ["-d", str(year_2011), "show", "2011-06-06"])
+    result = news("-d", str(year_2011), "show", "2011-06-06")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     ids = [line.split("\t")[2] for line in result.stdout.splitlines()]
@@ -116,6 +103,6 @@ def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Archive) -> 
 
 
 def test_show_year_counts_every_event(year_2011: Path, archive: Archive) -> None:
-    result = CliRunner().invoke(app, ["show", "2011", "--jsonl", "-d", str(year_2011)])
+    result = news("show", "2011", "--jsonl", "-d", str(year_2011))
     assert result.exit_code == 0
     assert result.stdout.count("\n") == len(archive)

@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SAMPLE, SEED, SEED_ID, WIKITIMES, needs_shared
+from helpers import DAY, news
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newscli.cli import app
 from newscli.loader import (
     LoadedFile,
     archive_root,
@@ -34,7 +33,6 @@ from newscli.models import Event, Source
 
 SEED_SLUG = SEED_ID.partition("/")[2]
 SEED_REL = f"news/2011/06/6/{SEED_SLUG}.md"
-DAY = "news/2011/06/6"
 
 
 def write(root: Path, relpath: str, text: str) -> Path:
@@ -351,7 +349,7 @@ def test_parse_day_page_gives_slugs_in_order() -> None:
 
 
 def shown_ids(data_dir: Path, day: str) -> list[str]:
-    result = CliRunner().invoke(app, ["-d", str(data_dir), "show", day])
+    result = news("-d", str(data_dir), "show", day)
     assert result.exit_code == 0, result.stderr
     return [line.split("\t")[2] for line in result.stdout.splitlines()]
 

@@ -15,18 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import helpers
 import pytest
 from conftest import SEED_ID, build_corpus, needs_shared
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from newscli.cli import app
 from newscli.index import Archive
 from newscli.store import open_archive
 
 pytestmark = needs_shared
 
 YEARS = ("2006", "2011", "2015", "2017", "2025")
-RUNNER = CliRunner()
 
 # Ollanta Humala's career, as the archive tells it (id prefixes)
 HUMALA_EVENTS = {
@@ -67,20 +66,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 def news(corpus: Corpus, *args: str, shared: bool = True) -> Result:
     """`news --data-dir CORPUS ARGS`; `shared`: with the fixture's archive, not one read from the cache."""
-    argv = ["--data-dir", str(corpus.root), *args]
     if not shared:
-        return RUNNER.invoke(app, argv)
+        return helpers.news(*args, data=corpus.root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("newscli.store.open_archive", lambda *_, **__: corpus.archive)
-        return RUNNER.invoke(app, argv)
+        return helpers.news(*args, data=corpus.root)
 
 
 def rows(corpus: Corpus, *args: str) -> list[dict[str, Any]]:
-    result = news(corpus, *args, "--limit", "0", "--json")
-    assert result.exit_code == 0, result.stderr
-    found = json.loads(result.stdout)
-    assert isinstance(found, list)
-    return found
+    return helpers.as_json(news(corpus, *args, "--limit", "0", "--json"))
 
 
 def fold(text: str) -> str:

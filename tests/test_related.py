@@ -8,82 +8,19 @@ the seed event's links.  The CLI runs through typer's CliRunner; a few tests cal
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from conftest import SAMPLE, SEED_ID
-from typer.testing import CliRunner, Result
+from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 
-from newscli.cli import app
 from newscli.related import match_entity, related
 from newscli.results import EventList, RelatedList
 from newscli.search import Filters, SearchQuery, Sort
 from newscli.store import open_archive
 
-EVENT_KEYS = {"id", "date", "title", "category", "story", "entities", "sources", "related", "path",
-              "extra"}
 ROW_KEYS = {"id", "date", "title", "context", "found", "via", "score"}
-RUNNER = CliRunner()
-
-# -- writing an archive --
-
-Link = tuple[str, str, Sequence[str]]  # (target id, link text, context names)
-
-
-def write_event(
-    root: Path, event_id: str, title: str, *, meta: Mapping[str, Any] | None = None,
-    sources: Sequence[str] = (), links: Sequence[Link] = (),
-) -> str:
-    """One event file; `meta` (even empty) gives it frontmatter, else it is body-only."""
-    day, slug = event_id.split("/")
-    year, month, mday = (int(p) for p in day.split("-"))
-    folder = root / "news" / f"{year:04d}" / f"{month:02d}" / str(mday)
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    if meta is not None:
-        front = {"title": title, "date": day, **meta}
-        lines += ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---"]
-    lines += [f"### [{year}-{month:02d}-{mday}](/news/{year:04d}/{month:02d}/{mday}/index.md)", "",
-              f"# {title} ", "", "", "### Source:", ""]
-    lines += [f"{i}. {source}" for i, source in enumerate(sources, 1)]
-    lines += ["", "### Related:", ""]
-    for i, (target, text, context) in enumerate(links, 1):
-        tday, tslug = target.split("/")
-        ty, tm, td = (int(p) for p in tday.split("-"))
-        tail = f" _Context: {', '.join(context)}_" if context else ""
-        lines.append(f"{i}. [{text} ](/news/{ty:04d}/{tm:02d}/{td}/{tslug}.md){tail}")
-    (folder / f"{slug}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return event_id
-
-
-def news(*args: str, data: Path | None = None) -> Result:
-    argv = ["--data-dir", str(data), *args] if data is not None else list(args)
-    return RUNNER.invoke(app, argv)
-
-
-def as_json(result: Result) -> list[dict[str, Any]]:
-    assert result.exit_code == 0, result.stderr
-    items = json.loads(result.stdout)
-    assert isinstance(items, list)
-    return items
-
-
-def ids(result: Result) -> list[str]:
-    return [item["id"] for item in as_json(result)]
-
-
-def one_error_line(result: Result) -> str:
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("news: ")
-    assert result.stdout == ""
-    return lines[0]
-
 
 # -- the archive --
 

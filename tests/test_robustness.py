@@ -7,7 +7,6 @@ oddly named; bad arguments; a closed pipe; Ctrl-C while indexing; --debug.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import marshal
 import os
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, SAMPLE, SEED_ID
+from helpers import DAY, IS_ROOT, command_names, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,23 +29,6 @@ from newscli.cli import app
 from newscli.index import build_archive
 from newscli.loader import ArchiveFiles, LoadedFile, load_file, parse_day_page, parse_event
 from newscli.render import event_json
-from newscli.terminal import Terminal
-
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-DAY = "news/2011/06/6"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """`news ARGS` in this process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    terminal = Terminal(out, err, stdout_is_tty=False, stderr_is_tty=False, width=100, color=False)
-    with pytest.raises(SystemExit) as stop:
-        app(list(args), obj=terminal, prog_name="news")
-    return int(stop.value.code or 0), out.getvalue(), err.getvalue()
-
-
-def command_names() -> set[str]:
-    return {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
 
 
 def needs_command(name: str) -> Any:
@@ -185,17 +168,23 @@ def test_a_50_mb_file_is_loaded_like_any_other(archive: Path) -> None:
     assert not [p for p in json.loads(out) if p["path"] == f"{DAY}/a-very-large-event.md"]
 
 
+def skipped_then_checked(archive: Path, before: set[str]) -> tuple[int, str]:
+    """`show` still gives the ids `before` and says one file was skipped; then `check`: (status, stdout)."""
+    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
+    assert status == 0
+    assert "1 file skipped; run news check" in err
+    assert {item["id"] for item in json.loads(out)} == before
+    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    return status, out
+
+
 def test_a_file_past_the_size_limit_is_skipped_and_reported(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = ids_on(archive, "2011-06-06")
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10_000)
     (archive / DAY / "too-large.md").write_text("# Too large\n\n" + "x " * 10_000, encoding="utf-8")
-    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
-    assert status == 0
-    assert "1 file skipped; run news check" in err
-    assert {item["id"] for item in json.loads(out)} == before
-    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    status, out = skipped_then_checked(archive, before)
     assert status == 1
     assert f"{DAY}/too-large.md: error: file too large" in out
 
@@ -206,11 +195,7 @@ def test_a_file_without_read_permission_is_skipped_and_reported(archive: Path) -
     locked = archive / DAY / "locked.md"
     locked.write_text("# Locked\n", encoding="utf-8")
     locked.chmod(0)
-    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
-    assert status == 0
-    assert "1 file skipped; run news check" in err
-    assert {item["id"] for item in json.loads(out)} == before
-    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    _, out = skipped_then_checked(archive, before)
     assert f"{DAY}/locked.md: error: cannot read file (Permission denied)" in out
 
 
@@ -228,11 +213,7 @@ def test_a_file_that_cannot_be_read_is_skipped_and_reported_simulated(
         return real_read_bytes(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    status, out, err = run("--no-cache", "-d", str(archive), "show", "2011-06-06", "--json")
-    assert status == 0
-    assert "1 file skipped; run news check" in err
-    assert {item["id"] for item in json.loads(out)} == before
-    status, out, _ = run("--no-cache", "-d", str(archive), "check")
+    status, out = skipped_then_checked(archive, before)
     assert status == 1
     assert f"{DAY}/locked.md: error: cannot read file (Permission denied)" in out
 

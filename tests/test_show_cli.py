@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE, SEED_ID
-from typer.testing import CliRunner, Result
+from helpers import EVENT_KEYS, event_files, index_slugs, news, one_error_line
+from typer.testing import Result
 
 from newscli import __version__
-from newscli.cli import app
 from newscli.terminal import Terminal
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -31,12 +31,9 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # SGR colour codes: 30-37, 90-97 (and their backgrounds), 38;... and 48;...
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
 
-EVENT_KEYS = {"id", "date", "title", "category", "story", "entities", "sources", "related", "path", "extra"}
 SOURCE_KEYS = {"name", "url", "domain"}
 RELATED_KEYS = {"id", "date", "title", "context", "found"}
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
@@ -46,33 +43,16 @@ def colour_terminal_type(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLORTERM", raising=False)
 
 
-def news(*args: str, **kwargs: Any) -> Result:
-    return runner.invoke(app, list(args), **kwargs)
-
-
 def golden(name: str) -> str:
     return (GOLDEN / name).read_text(encoding="utf-8")
 
 
-def index_slugs(day_folder: Path) -> list[str]:
-    """The slugs a day page lists, read here with a regex of our own."""
-    text = (day_folder / "index.md").read_text(encoding="utf-8")
-    return re.findall(r"^\d+\.\s+\[.*\]\(/news/[\d/]+/([^/)]+)\.md\)\s*$", text, re.MULTILINE)
-
-
-def event_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*.md") if p.name != "index.md"]
-
-
 def assert_one_line_error(result: Result, status: int, *words: str) -> None:
     assert result.exit_code == status, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("news: ")
+    line = one_error_line(result)
     assert "Traceback" not in result.stderr
     for word in words:
-        assert word in lines[0]
+        assert word in line
 
 
 def rows(result: Result) -> list[list[str]]:
