@@ -104,7 +104,7 @@ class Archive:
 
     def _materialise(self, n: int) -> Event:
         entities, sources, related, extra = self.detail(n)
-        names = self.entity_names
+        names = self.entity_names.fast()
         return Event(
             id=self.ids[n],
             date=dt.date.fromordinal(self.ordinals[n]),
@@ -114,12 +114,12 @@ class Archive:
             story=self.stories[n],
             entities=tuple(names[e] for e in entities),
             sources=tuple(Source(*s) for s in sources),
-            related=tuple(self._related(target, ctx) for target, ctx in related),
+            related=tuple(self._related(target, [names[e] for e in ctx]) for target, ctx in related),
             extra=extra or {},
         )
 
-    def _related(self, target: int | list[Any], ctx: Sequence[int]) -> Related:
-        context = tuple(self.entity_names[e] for e in ctx)
+    def _related(self, target: int | list[Any], names: list[str]) -> Related:
+        context = tuple(names)
         if isinstance(target, int):
             day = dt.date.fromordinal(self.ordinals[target])
             return Related(self.ids[target], day, self.titles[target], context, found=True)
@@ -236,6 +236,10 @@ class Strings(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.decoded())
+
+    def fast(self) -> Sequence[Any]:
+        """The decoded list when there is one (quicker to index), else the column itself."""
+        return self._all if self._all is not None else self
 
     def decoded(self) -> list[Any]:
         """Every value, decoded once and kept (for look-ups that scan the whole column)."""

@@ -618,15 +618,22 @@ def load_archive(data_dir: Path, progress: ProgressCallback | None = None) -> Ar
 
 
 def load_entries(
-    root: Path, entries: list[FileEntry], progress: ProgressCallback | None = None
+    root: Path,
+    entries: list[FileEntry],
+    progress: ProgressCallback | None = None,
+    reuse: Callable[[FileEntry], LoadedFile | None] | None = None,
 ) -> ArchiveFiles:
-    """Load the files `scan` found: event files into events, day pages into an order."""
+    """Load the files `scan` found: event files into events, day pages into an order.
+
+    `reuse` may answer for a file instead of parsing it (the cache, for a file unchanged
+    since it was indexed).
+    """
     result = ArchiveFiles(root=root)
     for done, entry in enumerate(entries, 1):
         if is_day_page(entry):
             _read_day_page(entry, result)
         else:
-            loaded = load_file(Path(entry.path), entry.relpath)
+            loaded = (reuse and reuse(entry)) or load_file(Path(entry.path), entry.relpath)
             result.problems.extend(loaded.problems)
             if loaded.event is None:
                 result.skipped += 1

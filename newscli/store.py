@@ -2,17 +2,21 @@
 
 A cache file is trusted only while every file of the archive has the size and mtime it
 had when the cache was written (one `stat` per file, far cheaper than parsing them).
-It is written to a temporary file and renamed into place, so an interrupted run
-(Ctrl-C while indexing) leaves the old cache or none, never a damaged one.  The
-archive itself is only ever read.
+When some differ, only those files are parsed again: the others' events come from the
+old cache, whose manifest lists every file with its size, mtime and problems.  A cache
+file is written to a temporary file and renamed into place, so an interrupted run
+(Ctrl-C while indexing) leaves the old cache or none, never a damaged one.  The archive
+itself is only ever read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import os
 import tempfile
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +24,20 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from newscli import __version__
-from newscli.index import Archive, build_archive
-from newscli.loader import FileEntry, ProgressCallback, archive_root, load_entries, scan
+from newscli.index import Archive, Strings, build_archive
+from newscli.loader import (
+    FileEntry,
+    LoadedFile,
+    ProgressCallback,
+    archive_root,
+    load_entries,
+    scan,
+)
 from newscli.models import Problem
 from newscli.textindex import TextIndex
 
 # Bump when the record layout changes; the package version is part of the key as well.
-FORMAT = 5
+FORMAT = 6
 
 
 def cache_dir() -> Path:
@@ -35,10 +46,7 @@ def cache_dir() -> Path:
 
 
 def open_archive(
-    data_dir: Path,
-    progress: ProgressCallback | None = None,
-    use_cache: bool = True,
-    on_indexing: Callable[[int], None] | None = None,
+    data_dir: Path, progress: ProgressCallback | None = None, use_cache: bool = True
 ) -> Archive:
     """Load `data_dir` from the cache when it is current, else parse it and cache it."""
     root, folder = archive_root(data_dir)
@@ -47,22 +55,80 @@ def open_archive(
     fingerprint = _fingerprint(entries)
     cache_file = cache_dir() / f"{_key(folder)}.idx"
     words_file = cache_file.with_suffix(".words")
+    reuse = None
     if use_cache:
         columns = _read(cache_file, fingerprint)
         if columns is not None:
             archive = Archive.from_columns(columns)
             archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
             return archive
-    if on_indexing:
-        on_indexing(len(entries))
-    files = load_entries(root, entries, progress)
+        reuse = _previous_files(cache_file)
+    files = load_entries(root, entries, progress, reuse)
+    manifest = _manifest(entries, files.problems)
     files.problems[:0] = scan_problems
     archive = build_archive(files)
     if use_cache:
         # the words first: an archive file in place promises its words file is current
         _write(words_file, fingerprint, archive.text_index.columns())
-        _write(cache_file, fingerprint, archive.columns())
+        _write(cache_file, fingerprint, archive.columns(), manifest)
     return archive
+
+
+# -- what the last index knew of each file, so that an edit re-parses only what changed --
+
+Manifest = tuple[str, tuple[bytes, bytes], bytes, bytes, tuple[bytes, bytes]]
+
+
+def _manifest(entries: list[FileEntry], problems: list[Problem]) -> Manifest:
+    """Every file's relpath, mtime, size and (as JSON) the loader's problems with it."""
+    by_path: dict[str, list[list[str]]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(
+            [problem.severity, problem.problem, problem.detail])
+    return (
+        f"{FORMAT}|{__version__}",
+        Strings.of(e.relpath for e in entries).packed(),
+        array("q", [e.mtime_ns for e in entries]).tobytes(),
+        array("q", [e.size for e in entries]).tobytes(),
+        Strings.of(json.dumps(by_path[e.relpath]) if e.relpath in by_path else None
+                   for e in entries).packed(),
+    )
+
+
+def _previous_files(cache_file: Path) -> Callable[[FileEntry], LoadedFile | None] | None:
+    """Answers, from the last cache of this archive, for the files unchanged since."""
+    try:
+        with cache_file.open("rb") as handle:
+            marshal.load(handle)  # the fingerprint, which no longer matches
+            columns = marshal.load(handle)
+            version, relpaths, mtimes, sizes, problems = marshal.load(handle)
+        if version != f"{FORMAT}|{__version__}":
+            return None
+        previous = Archive.from_columns(columns)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    for column in (previous.ids, previous.titles, previous.entity_names):
+        column.decoded()  # most events will be made again: decode each column once, not per use
+    known = {relpath: i for i, relpath in enumerate(Strings(*relpaths))}
+    stamps = array("q")
+    stamps.frombytes(mtimes)
+    lengths = array("q")
+    lengths.frombytes(sizes)
+    file_problems = Strings(*problems)
+    numbers = {path: n for n, path in enumerate(previous.paths)}
+
+    def reuse(entry: FileEntry) -> LoadedFile | None:
+        i = known.get(entry.relpath)
+        n = numbers.get(entry.relpath)
+        if i is None or n is None or entry.mtime_ns < 0:
+            return None  # new, or gave no event (or a duplicate) last time: parse it
+        if stamps[i] != entry.mtime_ns or lengths[i] != entry.size:
+            return None
+        rows = json.loads(file_problems[i]) if file_problems[i] else []
+        return LoadedFile(entry.relpath, previous.event(n),
+                          tuple(Problem(entry.relpath, *row) for row in rows))
+
+    return reuse
 
 
 def _read_text_index(words_file: Path, fingerprint: str, data_dir: Path) -> TextIndex:
@@ -100,14 +166,15 @@ def _read(cache_file: Path, fingerprint: str) -> tuple[Any, ...] | None:
     return columns if isinstance(columns, tuple) else None
 
 
-def _write(cache_file: Path, fingerprint: str, payload: tuple[Any, ...]) -> None:
+def _write(cache_file: Path, fingerprint: str, *payloads: tuple[Any, ...]) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-", suffix=".idx")
         try:
             with os.fdopen(fd, "wb") as handle:
                 marshal.dump(fingerprint, handle)
-                marshal.dump(payload, handle)
+                for payload in payloads:
+                    marshal.dump(payload, handle)
             os.replace(temp, cache_file)
         except BaseException:
             os.unlink(temp)
