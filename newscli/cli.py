@@ -181,7 +181,7 @@ def _answer(
     note_skipped: bool = True,
 ) -> int:
     """Open the archive, run `query` on it and print the result: every command's last step."""
-    from newscli.loader import default_data_dir
+    from newscli.files import default_data_dir
     from newscli.store import open_archive
 
     state: State = ctx.find_root().obj

@@ -13,13 +13,15 @@ import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscli.dates import DateRange
 from newscli.errors import Ambiguous, NothingFound
-from newscli.loader import ArchiveFiles
 from newscli.models import Event, Problem, Related, Source
 from newscli.textindex import TextIndex, build_text_index
+
+if TYPE_CHECKING:
+    from newscli.loader import ArchiveFiles
 
 # The archive is held in columns, one list per field, indexed by event number (events in
 # date order).  What only a shown event needs (entities, sources, related links, extra

@@ -12,16 +12,16 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from newscli.errors import BadInput
+from newscli.files import FileEntry, ProgressCallback, archive_root, is_day_page, link_target, printable, scan
 from newscli.models import Event, Problem, Related, Source, make_id
 
 # Past this size a file is reported and skipped rather than read into memory.
@@ -35,7 +35,6 @@ _LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*+])\s+(\S.*)")
 _LINK_TARGET = re.compile(r"\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*\)")
 _CONTEXT = re.compile(r"_Context:\s*(?P<names>.*?)\s*_?\s*$")
 _PATH_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/(?:[^/]*)$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _yaml = YAMLHandler()
 
 
@@ -71,12 +70,6 @@ class _AliasRefusingLoader(_FrontmatterValues, yaml.SafeLoader):
 for _loader in (_FastFrontmatterLoader, _AliasRefusingLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)  # type: ignore[type-var]
     _loader.add_constructor("tag:yaml.org,2002:str", _loader.construct_yaml_str)  # type: ignore[type-var]
-
-
-def printable(text: str) -> str:
-    """`text` with any lone surrogate (an undecodable file name byte, a YAML `\\udXXX` escape)
-    replaced by U+FFFD, so that it can be written to a UTF-8 stream."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -161,7 +154,7 @@ def _read_text(path: Path, problems: _Collector) -> str | None:
         data = path.read_bytes()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            problems.warning("symlink loop not followed", _link_target(path))
+            problems.warning("symlink loop not followed", link_target(path))
         else:
             problems.error("cannot read file", exc.strerror or str(exc))
         return None
@@ -505,106 +498,10 @@ def parse_day_page(text: str) -> list[str]:
 # -- the whole archive --
 
 
-def archive_root(data_dir: Path) -> tuple[Path, Path]:
-    """(root, folder to scan): the root is the folder that holds `news/` when there is one."""
-    try:
-        info = data_dir.stat()
-    except FileNotFoundError:
-        raise BadInput(f"data directory not found: {data_dir}") from None
-    except OSError as exc:
-        raise BadInput(f"cannot open data directory {data_dir}: {exc.strerror}") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise BadInput(f"data directory is not a directory: {data_dir}")
-    if not os.access(data_dir, os.R_OK | os.X_OK):
-        raise BadInput(f"cannot read data directory: {data_dir}")
-    if (data_dir / "news").is_dir():
-        return data_dir, data_dir / "news"
-    if data_dir.name == "news":
-        return data_dir.parent, data_dir
-    return data_dir, data_dir
-
-
-class FileEntry(NamedTuple):
-    # plain strings and a tuple: building 100,000 Path objects or frozen dataclasses was
-    # most of a warm start
-    path: str
-    relpath: str
-    mtime_ns: int
-    size: int
-
-
-def scan(root: Path, folder: Path, problems: list[Problem]) -> Iterator[FileEntry]:
-    """Every `.md` file below `folder`; unreadable folders and odd entries become problems.
-
-    This runs on every start (the cache is trusted only while every file keeps its size
-    and mtime), so the common case, a plain ASCII-named file, takes the shortest path.
-    Files come in directory order: what is built from them is sorted later.  Directory
-    symlinks are not followed (so a symlink loop cannot send us round); a file symlink
-    is followed, and a dangling or looping one is reported when it is read.
-    """
-    prefix = len(str(root)) + 1
-    stack = [str(folder)]
-    while stack:
-        here = stack.pop()
-        try:
-            with os.scandir(here) as listing:
-                entries = list(listing)
-        except OSError as exc:
-            rel = printable(here[prefix:]) or "."
-            problems.append(Problem(rel, "error", "cannot read folder", exc.strerror or str(exc)))
-            continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            path = entry.path
-            rel = path[prefix:]
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_md = name[-3:].lower() == ".md"
-                if not rel.isascii():
-                    rel = printable(rel)
-                    if _SURROGATE.search(name) and (is_md or is_dir):
-                        problems.append(Problem(rel, "warning", "name is not UTF-8", "shown with \ufffd"))
-                if is_dir:
-                    stack.append(path)
-                elif entry.is_symlink() and _is_dir_link(path):
-                    problems.append(
-                        Problem(rel, "warning", "folder symlink not followed", _link_target(path))
-                    )
-                elif is_md:
-                    info = entry.stat()
-                    yield FileEntry(path, rel, info.st_mtime_ns, info.st_size)
-            except OSError:
-                if is_md:
-                    yield FileEntry(path, rel, -1, -1)  # read later, and reported then
-
-
-def _link_target(path: str | Path) -> str:
-    try:
-        return printable(os.readlink(path))
-    except OSError:
-        return ""
-
-
 def _file_kind(mode: int) -> str:
     kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
     return next((name for test, name in kinds if test(mode)), "not a file")
-
-
-def _is_dir_link(path: str) -> bool:
-    try:
-        return os.path.isdir(path)
-    except OSError:
-        return False
-
-
-def is_day_page(entry: FileEntry) -> bool:
-    return entry.relpath.rpartition("/")[2].lower() == "index.md"
-
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def load_archive(data_dir: Path, progress: ProgressCallback | None = None) -> ArchiveFiles:
@@ -657,13 +554,6 @@ def _read_day_page(entry: FileEntry, result: ArchiveFiles) -> None:
         return
     for position, slug in enumerate(parse_day_page(text)):
         result.day_order.setdefault(make_id(day, slug), position)
-
-
-def default_data_dir() -> Path:
-    """The bundled sample: inside the installed package, or beside it in a source checkout."""
-    package = Path(__file__).resolve().parent
-    bundled = package / "sample_data"
-    return bundled if bundled.is_dir() else package.parent / "sample_data"
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick look at one file

@@ -19,22 +19,18 @@ import tempfile
 from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_cache_dir
 
 from newscli import __version__
+from newscli.files import FileEntry, ProgressCallback, archive_root, scan
 from newscli.index import Archive, Strings, build_archive
-from newscli.loader import (
-    FileEntry,
-    LoadedFile,
-    ProgressCallback,
-    archive_root,
-    load_entries,
-    scan,
-)
 from newscli.models import Problem
 from newscli.textindex import TextIndex
+
+if TYPE_CHECKING:
+    from newscli.loader import LoadedFile
 
 # Bump when the record layout changes; the package version is part of the key as well.
 FORMAT = 6
@@ -63,6 +59,8 @@ def open_archive(
             archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
             return archive
         reuse = _previous_files(cache_file)
+    from newscli.loader import load_entries  # parsing: not imported when the cache is current
+
     files = load_entries(root, entries, progress, reuse)
     manifest = _manifest(entries, files.problems)
     files.problems[:0] = scan_problems
@@ -125,6 +123,8 @@ def _previous_files(cache_file: Path) -> Callable[[FileEntry], LoadedFile | None
         if stamps[i] != entry.mtime_ns or lengths[i] != entry.size:
             return None
         rows = json.loads(file_problems[i]) if file_problems[i] else []
+        from newscli.loader import LoadedFile
+
         return LoadedFile(entry.relpath, previous.event(n),
                           tuple(Problem(entry.relpath, *row) for row in rows))
 

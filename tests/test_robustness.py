@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 from newscli import loader, store
 from newscli.cli import app
+from newscli.errors import BadInput
+from newscli.files import archive_root
 from newscli.index import build_archive
 from newscli.loader import ArchiveFiles, LoadedFile, load_file, parse_day_page, parse_event
 from newscli.render import event_json
@@ -397,8 +399,8 @@ def test_an_unreadable_data_dir_exits_2_simulated(tmp_path: Path, monkeypatch: p
     assert status == 2
     assert len(err.splitlines()) == 1
     assert "not readable" in err or "cannot read" in err
-    with pytest.raises(loader.BadInput, match="cannot read data directory"):
-        loader.archive_root(tmp_path)
+    with pytest.raises(BadInput, match="cannot read data directory"):
+        archive_root(tmp_path)
 
 
 def test_an_id_that_matches_nothing_exits_1_with_the_nearest_ids() -> None:
