@@ -63,8 +63,7 @@ def main() -> int:
 
     pairs = [
         ("start-up", f"{sys.executable} -c pass", f"{sys.executable} -m newscli --version"),
-        ("show a day", f"rg -l --fixed-strings '[2011-06-6]' {news_dir}/2011/06/6",
-         f"{news} show 2011-06-06"),
+        ("show a day", f"rg -l --fixed-strings '[2011-06-6]' {news_dir}", f"{news} show 2011-06-06"),
         ("search two words", f"rg -il -e peru -e runoff {news_dir}", f"{news} search 'peru runoff'"),
         ("search with a typo", f"rg -il fujimori {news_dir}", f"{news} search 'keiko fujimoro'"),
         ("entity timeline", f"rg -l 'Ollanta Humala' {news_dir}", f"{news} related 'Ollanta Humala'"),
