@@ -424,10 +424,16 @@ def split_link(item: str) -> tuple[str, str, str] | None:
     return item[1:middle], target.group(1), item[target.end() :]
 
 
+_LOOSE_LINK = re.compile(r"\[(.*)\]\((.*)\)")
+
+
 def _body_source(item: str, problems: _Collector) -> Source | None:
     link = split_link(item)
     if link and not link[2].strip():
         return _make_source(normalise_space(link[0]), link[1] or None, problems)
+    loose = _LOOSE_LINK.fullmatch(item)  # `[Reuters](not a url)`: a link, with a bad target
+    if loose:
+        return _make_source(normalise_space(loose.group(1)), loose.group(2).strip() or None, problems)
     return _make_source(normalise_space(item), None, problems)
 
 

@@ -460,8 +460,9 @@ def _shown_problems(report: CheckReport) -> list[Problem]:
 
 
 def _problem_line(problem: Problem) -> str:
-    detail = f" ({problem.detail})" if problem.detail else ""
-    return f"{problem.path}: {problem.severity}: {problem.problem}{detail}"
+    """`path: severity: problem (detail)`, on one line whatever the path or detail holds."""
+    detail = f" ({_clean(problem.detail)})" if problem.detail else ""
+    return f"{_clean(problem.path)}: {problem.severity}: {problem.problem}{detail}"
 
 
 def _problem_text(problem: Problem) -> Text:

@@ -492,3 +492,14 @@ def test_parse_event_never_raises(text: str) -> None:
         assert event.id == f"{event.date.isoformat()}/x"
         assert event.title and event.title == " ".join(event.title.split())
         assert len({e.casefold() for e in event.entities}) == len(event.entities)
+
+
+def test_a_source_link_with_a_bad_target_is_reported() -> None:
+    text = ("### [2011-06-6](/news/2011/06/6/index.md)\n\n# A title\n\n### Source:\n\n"
+            "1. [Reuters](not a url)\n2. [BBC](http://www.bbc.co.uk/news/1)\n")
+    loaded = parse_event(text, "news/2011/06/6/x.md")
+    assert loaded.event is not None
+    assert [(s.name, s.url) for s in loaded.event.sources] == [
+        ("Reuters", None), ("BBC", "http://www.bbc.co.uk/news/1")]
+    assert [(p.severity, p.problem, p.detail) for p in loaded.problems] == [
+        ("error", "source URL is not a URL", "not a url")]
