@@ -40,47 +40,44 @@ class EntityMatch:
 
 def related(archive: Archive, what: str, query: SearchQuery) -> EventList | RelatedList:
     """An id or whole slug gives related events; anything else is first an entity name."""
-    text = what.strip()
     try:
-        if "/" in text or _is_whole_slug(archive, text):
-            return related_to_event(archive, _event_or_slashed_name(archive, text), query)
-        try:
-            match = match_entity(archive, text)
-        except NothingFound as no_entity:
-            try:
-                number = archive.find(text)
-            except NothingFound:
-                raise no_entity from None
-            return related_to_event(archive, number, query)
+        target = _target(archive, what.strip())
     except Ambiguous as exc:
         return EventList([], empty=Empty(exc.message, exc.suggestions, "candidates"))
-    except _SlashedName as named:
-        return timeline(archive, named.match, query)
     except NothingFound as exc:
         return EventList([], empty=Empty(exc.message, exc.suggestions))
-    return timeline(archive, match, query)
+    if isinstance(target, int):
+        return related_to_event(archive, target, query)
+    return timeline(archive, target, query)
 
 
-class _SlashedName(Exception):
-    def __init__(self, match: EntityMatch) -> None:
-        self.match = match
-
-
-def _event_or_slashed_name(archive: Archive, text: str) -> int:
-    """An id; but real names hold slashes too ("Egyptian Revolution of 2011 / Downfall of
-    Hosni Mubarak"), so an id that matches nothing is tried as a name before giving up."""
-    try:
-        return archive.find(text)
-    except Ambiguous:
-        raise
-    except NothingFound:
+def _target(archive: Archive, text: str) -> int | EntityMatch:
+    """An event number or an entity: an id or whole slug is an event (unless no event has
+    it and a name does: real names hold slashes too, "Egyptian Revolution of 2011 /
+    Downfall of Hosni Mubarak"); else an entity; else an unambiguous slug prefix; else the
+    events whose titles name the text."""
+    if "/" in text or _is_whole_slug(archive, text):
         try:
-            match = match_entity(archive, text)
-        except NothingFound:
-            pass
-        else:
-            raise _SlashedName(match) from None
-        raise
+            return archive.find(text)
+        except Ambiguous:
+            raise
+        except NothingFound as no_event:
+            try:
+                return match_entity(archive, text)
+            except NothingFound:
+                raise no_event from None
+    try:
+        match: EntityMatch | None = match_entity(archive, text)
+    except NothingFound as no_entity:
+        match, missing = None, no_entity
+    if match is not None and match.entities:
+        return match
+    try:
+        return archive.find(text)  # no entity has that name: a slug prefix may be meant
+    except NothingFound:
+        if match is not None:
+            return match  # the titles that name it
+        raise missing from None
 
 
 def _is_whole_slug(archive: Archive, text: str) -> bool:
@@ -108,6 +105,9 @@ def match_entity(archive: Archive, name: str) -> EntityMatch:
     index = archive.text_index
     chosen = max(closest, key=lambda n: (index.entity_count(n), -abs(len(folded[n]) - len(wanted)),
                                          -n))
+    if wanted not in folded[chosen] and _titled(archive, tuple(words(name))):
+        # a near spelling of another name ("Walesa" for "Wales") loses to titles naming it
+        return _titles_naming(archive, name, folded, names)
     same = tuple(n for n, entity in enumerate(folded) if entity == folded[chosen])
     note = f'matched "{names[chosen]}"'
     if len(closest) > 1:

@@ -58,7 +58,7 @@ def open_archive(
             archive = Archive.from_columns(columns)
             archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
             return archive
-        reuse = _previous_files(cache_file)
+        reuse = _previous_files(cache_file, entries)
     from newscli.loader import load_entries  # parsing: not imported when the cache is current
 
     files = load_entries(root, entries, progress, reuse)
@@ -93,8 +93,15 @@ def _manifest(entries: list[FileEntry], problems: list[Problem]) -> Manifest:
     )
 
 
-def _previous_files(cache_file: Path) -> Callable[[FileEntry], LoadedFile | None] | None:
-    """Answers, from the last cache of this archive, for the files unchanged since."""
+def _previous_files(
+    cache_file: Path, entries: list[FileEntry]
+) -> Callable[[FileEntry], LoadedFile | None] | None:
+    """Answers, from the last cache of this archive, for the files unchanged since.
+
+    A file whose links pointed at a file that has gone is parsed again too: a link's own
+    text is kept only in the file (the cache holds the title of the file it found), and a
+    link to nothing shows its own text.
+    """
     try:
         with cache_file.open("rb") as handle:
             marshal.load(handle)  # the fingerprint, which no longer matches
@@ -115,18 +122,26 @@ def _previous_files(cache_file: Path) -> Callable[[FileEntry], LoadedFile | None
     file_problems = Strings(*problems)
     numbers = {path: n for n, path in enumerate(previous.paths)}
 
-    def reuse(entry: FileEntry) -> LoadedFile | None:
+    def unchanged(entry: FileEntry) -> bool:
         i = known.get(entry.relpath)
-        n = numbers.get(entry.relpath)
-        if i is None or n is None or entry.mtime_ns < 0:
-            return None  # new, or gave no event (or a duplicate) last time: parse it
-        if stamps[i] != entry.mtime_ns or lengths[i] != entry.size:
-            return None
-        rows = json.loads(file_problems[i]) if file_problems[i] else []
-        from newscli.loader import LoadedFile
+        return i is not None and entry.mtime_ns >= 0 and (stamps[i], lengths[i]) == (
+            entry.mtime_ns, entry.size)
 
-        return LoadedFile(entry.relpath, previous.event(n),
-                          tuple(Problem(entry.relpath, *row) for row in rows))
+    kept = {entry.relpath for entry in entries if unchanged(entry)}
+    present = {entry.relpath for entry in entries}
+    gone_ids = {previous.ids[n] for path, n in numbers.items() if path not in present}
+    from newscli.loader import LoadedFile
+
+    def reuse(entry: FileEntry) -> LoadedFile | None:
+        n = numbers.get(entry.relpath)
+        if n is None or entry.relpath not in kept:
+            return None  # new, changed, or gave no event (or a duplicate) last time: parse it
+        event = previous.event(n)
+        if any(link.found and link.id in gone_ids for link in event.related):
+            return None
+        i = known[entry.relpath]
+        rows = json.loads(file_problems[i]) if file_problems[i] else []
+        return LoadedFile(entry.relpath, event, tuple(Problem(entry.relpath, *row) for row in rows))
 
     return reuse
 

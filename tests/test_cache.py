@@ -101,3 +101,16 @@ def test_a_cache_of_another_format_is_not_reused(archive: Path, monkeypatch: pyt
     parsed = count_parses(monkeypatch)
     news("show", "2011-06-06", data=archive)
     assert len(parsed) > 100  # everything parsed again
+
+
+def test_a_link_to_a_removed_file_shows_its_own_text(archive: Path) -> None:
+    target = next((archive / "news/2011/06/5").glob("voters-in-peru*.md"))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("\ntitle: Voters in Peru", "\ntitle: EDITED Voters in Peru")
+                      .replace("\n# Voters in Peru", "\n# EDITED Voters in Peru"), encoding="utf-8")
+    linked = news("show", SEED_ID, "--json", data=archive).stdout
+    assert '"EDITED Voters in Peru' in linked  # a found link shows the file's title
+    target.unlink()
+    after = news("show", SEED_ID, "--json", data=archive).stdout
+    assert '"EDITED' not in after and '"Voters in Peru go to the polls' in after
+    assert answers(archive) == fresh(archive)
