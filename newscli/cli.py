@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 # -- options every command spells the same way --
 
 DataDirOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--data-dir", "-d", help="Archive folder (holds news/). [env: NEWS_DATA_DIR; "
                  "default: the bundled sample]", show_default=False, file_okay=True,
                  dir_okay=True, resolve_path=False),
@@ -65,8 +66,8 @@ class NewsGroup(TyperGroup):
             _silence_stdout()
             status = ExitStatus.BROKEN_PIPE
         except Exception as exc:
-            if "--debug" in argv and not _is_exit(exc):
-                raise
+            if _debugging(argv) and not _is_exit(exc):
+                traceback.print_exc()  # and then the usual line and exit status
             status = _report(exc, terminal or Terminal.detect())
         try:
             sys.stdout.flush()
@@ -74,6 +75,11 @@ class NewsGroup(TyperGroup):
             _silence_stdout()
             status = ExitStatus.BROKEN_PIPE
         sys.exit(int(status or 0))
+
+
+def _debugging(argv: list[str]) -> bool:
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    return "--debug" in options
 
 
 def _is_exit(exc: Exception) -> bool:
@@ -90,6 +96,10 @@ def _report(exc: Exception, terminal: Terminal) -> int:
         return exc.exit_status
     if isinstance(exc, typer.Abort) or type(exc).__name__ == "Abort":
         return ExitStatus.INTERRUPTED
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `news`: the help it asks for
+        context = getattr(exc, "ctx", None)
+        terminal.stdout.write(context.get_help() + "\n" if context else "")
+        return ExitStatus.OK
     if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error
         command = getattr(getattr(exc, "ctx", None), "command_path", None) or "news"
         error_line(terminal, f"{exc.format_message()} (see '{command} --help')")
@@ -124,7 +134,7 @@ app = typer.Typer(
 class State:
     """What the top-level options said, for the commands to combine with their own."""
 
-    def __init__(self, terminal: Terminal, data_dir: Path | None, no_cache: bool) -> None:
+    def __init__(self, terminal: Terminal, data_dir: str | None, no_cache: bool) -> None:
         self.terminal = terminal
         self.data_dir = data_dir
         self.no_cache = no_cache
@@ -140,7 +150,7 @@ def _version(value: bool) -> None:
 def _main(
     ctx: typer.Context,
     data_dir: Annotated[
-        Path | None,
+        str | None,  # text, not Path: Path("") would quietly be the current folder
         typer.Option("--data-dir", "-d", envvar="NEWS_DATA_DIR", show_default=False,
                      help="Archive folder (holds news/). [default: the bundled sample]"),
     ] = None,
@@ -172,7 +182,7 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
 def _answer(
     ctx: typer.Context,
     query: Callable[[Archive], Result],
-    data_dir: Path | None,
+    data_dir: str | None,
     fmt: Format | None,
     as_json: bool,
     as_jsonl: bool,
@@ -186,8 +196,11 @@ def _answer(
 
     state: State = ctx.find_root().obj
     output = _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before any reading
+    folder = data_dir if data_dir is not None else state.data_dir
+    if folder is not None and not folder.strip():
+        raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
     with indexing_progress(state.terminal) as progress:
-        archive = open_archive(data_dir or state.data_dir or default_data_dir(), progress=progress,
+        archive = open_archive(Path(folder) if folder else default_data_dir(), progress=progress,
                                use_cache=not state.no_cache)
     if archive.skipped and note_skipped:
         note_line(state.terminal, f"{archive.skipped} file{'s' if archive.skipped != 1 else ''} "

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from newscli.errors import BadInput
 
 # Digits in these shapes are a date (and an impossible one is an error, not an id):
-# 2011, 2011-06, 2011-6, 2011-06-06, 2011-06-6, 2011-6-6, 2011/06/06
-_DATE_SHAPE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+# 2011, 2011-06, 2011-6, 2011-06-06, 2011-06-6, 2011-6-6, 2011/06/06.  ASCII digits and one
+# kind of separator: "٢٠١١" or "2011-06/06" is not a date.
+_DATE = re.compile(r"([0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,15 @@ class DateRange:
 
 
 def looks_like_date(text: str) -> bool:
-    return _DATE_SHAPE.match(text.strip()) is not None
+    return _DATE.fullmatch(text.strip()) is not None
 
 
 def parse_date_range(text: str) -> DateRange:
     """Parse a day, month or year; raise BadInput for anything else or an impossible date."""
-    match = _DATE_SHAPE.match(text.strip())
+    match = _DATE.fullmatch(text.strip())
     if match is None:
         raise BadInput(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year, month, day = (int(part) if part else None for part in match.group(1, 3, 4))
     assert year is not None
     try:
         if month is None:

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newscli.dates import DateRange
-from newscli.errors import Ambiguous, NothingFound
+from newscli.dates import DateRange, looks_like_date, parse_date_range
+from newscli.errors import Ambiguous, BadInput, NothingFound
 from newscli.models import Event, Problem, Related, Source
 from newscli.textindex import TextIndex, build_text_index
 
@@ -155,6 +156,8 @@ class Archive:
         wanted = text.strip().strip("/")
         if wanted.endswith(".md"):
             wanted = wanted[:-3]
+        if not wanted:
+            raise BadInput(f"not an event id: {text!r}")
         exact = self.numbers.get(wanted)
         if exact is not None:
             return exact
@@ -177,11 +180,16 @@ class Archive:
         raise NothingFound(f"no event with id {text!r}", self.nearest_ids(wanted, slugs))
 
     def nearest_ids(self, text: str, slugs: list[str], limit: int = 3) -> list[str]:
-        """Ids whose slug opens most like `text` (people type the start of a slug)."""
+        """Ids whose slug opens most like `text` (people type the start of a slug), among the
+        events of the day `text` names when it names one that has events."""
         from rapidfuzz import fuzz, process
 
-        wanted = text.rsplit("/", 1)[-1]
-        openings = [slug[: len(wanted)] for slug in slugs]
+        day, _, wanted = text.rpartition("/")
+        numbers: Sequence[int] = range(len(slugs))
+        if looks_like_date(day):
+            with suppress(BadInput):  # an impossible day: suggest from the whole archive
+                numbers = self.numbers_between(parse_date_range(day)) or numbers
+        openings = {n: slugs[n][: len(wanted)] for n in numbers}
         found = process.extract(wanted, openings, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
         return [self.ids[n] for _, _, n in found]
 

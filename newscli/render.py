@@ -215,7 +215,10 @@ def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | N
 
 
 def _write_json(term: Terminal, items: Any) -> None:
-    term.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    # in pieces: a reader that goes away during one huge write() is not always reported
+    for start in range(0, len(text), 1 << 16):
+        term.stdout.write(text[start : start + (1 << 16)])
 
 
 def _write_jsonl(term: Terminal, items: Any) -> None:

@@ -42,9 +42,13 @@ def cache_dir() -> Path:
 
 
 def open_archive(
-    data_dir: Path, progress: ProgressCallback | None = None, use_cache: bool = True
+    data_dir: Path, progress: ProgressCallback | None = None, use_cache: bool = True,
+    rebuild: bool = False,
 ) -> Archive:
-    """Load `data_dir` from the cache when it is current, else parse it and cache it."""
+    """Load `data_dir` from the cache when it is current, else parse it and cache it.
+
+    `rebuild` writes the cache again even when it is current (reusing every event).
+    """
     root, folder = archive_root(data_dir)
     scan_problems: list[Problem] = []
     entries = list(scan(root, folder, scan_problems))
@@ -53,7 +57,7 @@ def open_archive(
     words_file = cache_file.with_suffix(".words")
     reuse = None
     if use_cache:
-        columns = _read(cache_file, fingerprint)
+        columns = None if rebuild else _read(cache_file, fingerprint)
         if columns is not None:
             archive = Archive.from_columns(columns)
             archive.text_index_loader = lambda: _read_text_index(words_file, fingerprint, data_dir)
@@ -149,8 +153,8 @@ def _previous_files(
 def _read_text_index(words_file: Path, fingerprint: str, data_dir: Path) -> TextIndex:
     """The word index that goes with a cached archive (read only by search and related)."""
     columns = _read(words_file, fingerprint)
-    if columns is None:  # removed or replaced since the archive was read: parse again
-        return open_archive(data_dir, use_cache=False).text_index
+    if columns is None:  # lost or unreadable since the archive was read: write both again
+        return open_archive(data_dir, rebuild=True).text_index
     return TextIndex(*columns)
 
 

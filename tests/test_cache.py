@@ -114,3 +114,15 @@ def test_a_link_to_a_removed_file_shows_its_own_text(archive: Path) -> None:
     after = news("show", SEED_ID, "--json", data=archive).stdout
     assert '"EDITED' not in after and '"Voters in Peru go to the polls' in after
     assert answers(archive) == fresh(archive)
+
+
+def test_a_lost_word_index_is_written_again(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = news("search", "humala", "--json", data=archive).stdout
+    words = list(newscli.store.cache_dir().glob("*.words"))
+    assert words
+    for path in words:
+        path.unlink()
+    assert news("search", "humala", "--json", data=archive).stdout == first
+    parsed = count_parses(monkeypatch)
+    assert news("search", "humala", "--json", data=archive).stdout == first
+    assert parsed == []  # the second search found the word index in place

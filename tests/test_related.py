@@ -381,3 +381,23 @@ def test_sample_keiko_timeline() -> None:
 
 def test_sample_partial_name_gives_the_whole_name() -> None:
     assert ids(news("related", "humala", "--json")) == ids(news("related", "Ollanta Humala", "--json"))
+
+
+def test_a_slug_prefix_that_names_no_entity_gives_the_events_related(tmp_path: Path) -> None:
+    write_event(tmp_path, "2011-06-06/humala-is-elected", "Humala is elected in Peru.",
+                meta={"entities": ["Ollanta Humala", "Peru"]})
+    write_event(tmp_path, "2011-06-05/peru-votes", "Peru votes.", meta={"entities": ["Peru"]})
+    result = news("related", "humala-is-el", "--json", data=tmp_path)
+    assert [(row["id"], row["via"]) for row in as_json(result)] == [("2011-06-05/peru-votes", "entities")]
+
+
+def test_a_near_spelling_of_another_name_loses_to_titles_naming_it(tmp_path: Path) -> None:
+    write_event(tmp_path, "2009-07-17/walesa-letter", "Lech Wałęsa signs a letter to Obama.")
+    for n in range(3):
+        write_event(tmp_path, f"2010-01-0{n + 1}/wales-{n}", f"Rain in Wales, day {n}.",
+                    meta={"entities": ["Wales"]})
+    result = news("related", "Walesa", "--json", data=tmp_path)
+    assert ids(result) == ["2009-07-17/walesa-letter"]
+    assert 'no entity named "Walesa"' in result.stderr
+    assert ids(news("related", "Wales", "--json", data=tmp_path)) == [
+        f"2010-01-0{n + 1}/wales-{n}" for n in range(3)]

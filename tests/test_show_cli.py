@@ -584,3 +584,18 @@ def test_json_keeps_utf8_unescaped() -> None:
 
 def test_utf8_in_piped_rows_too() -> None:
     assert "Sócrates dies in hospital in São Paulo" in news("show", "2011-12-04").stdout
+
+
+def test_bare_news_prints_the_help() -> None:
+    result = news()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: news")
+    assert "show" in result.stdout and "search" in result.stdout
+
+
+@pytest.mark.parametrize("args", [("-d", "", "show", "2011"), ("show", "2011", "-d", " "),
+                                  ("show", "/"), ("show", "2011-06-06", "--json", "--format", "csv")])
+def test_more_bad_input_is_one_line(args: tuple[str, ...]) -> None:
+    result = news(*args)
+    assert result.exit_code == 2
+    one_error_line(result)
