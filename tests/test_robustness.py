@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscli import loader, store
-from newscli.cli import app
 from newscli.errors import BadInput
 from newscli.files import archive_root
 from newscli.index import build_archive
