@@ -24,8 +24,8 @@ from newscli.textindex import TextIndex, build_text_index
 if TYPE_CHECKING:
     from newscli.loader import ArchiveFiles
 
-# The archive is held in columns, one list per field, indexed by event number (events in
-# date order).  What only a shown event needs (entities, sources, related links, extra
+# The archive is held in columns (`Strings`, one per field), indexed by event number
+# (events in date order).  What only a shown event needs (entities, sources, related links, extra
 # frontmatter) stays a JSON string until the event is shown: decoding a million related
 # links on every start-up is what made the first version slow.  A detail is
 # [entity numbers, sources as [name, url, domain], related links, extra], and a related
@@ -52,6 +52,7 @@ class Archive:
     skipped: int = 0
     _events: dict[int, Event] = field(default_factory=dict, repr=False)
     _numbers: dict[str, int] | None = field(default=None, repr=False)
+    _slugs: list[str] | None = field(default=None, repr=False)
     # the word and entity indexes: built with the archive, or read from the cache on first use
     _text_index: TextIndex | None = field(default=None, repr=False)
     text_index_loader: Callable[[], TextIndex] | None = field(default=None, repr=False)
@@ -143,6 +144,13 @@ class Archive:
             self._numbers = {event_id: n for n, event_id in enumerate(self.ids)}
         return self._numbers
 
+    @property
+    def slugs(self) -> list[str]:
+        """Each event's slug (its id without the date), made once per run."""
+        if self._slugs is None:
+            self._slugs = [_slug(event_id) for event_id in self.ids]
+        return self._slugs
+
     def numbers_between(self, span: DateRange | None) -> range:
         """The event numbers dated within `span` (events are in date order)."""
         if span is None:
@@ -161,7 +169,7 @@ class Archive:
         exact = self.numbers.get(wanted)
         if exact is not None:
             return exact
-        slugs = [_slug(event_id) for event_id in self.ids]
+        slugs = self.slugs
         by_slug = [n for n, slug in enumerate(slugs) if slug == wanted]
         if len(by_slug) == 1:
             return by_slug[0]

@@ -81,7 +81,7 @@ def _target(archive: Archive, text: str) -> int | EntityMatch:
 
 
 def _is_whole_slug(archive: Archive, text: str) -> bool:
-    return any(event_id.partition("/")[2] == text for event_id in archive.ids.decoded())
+    return text in archive.slugs
 
 
 # -- entities --
