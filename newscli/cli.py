@@ -17,13 +17,13 @@ from typer.core import TyperGroup
 
 from newscli import __version__
 from newscli.errors import BadInput, ExitStatus, NewsError
+from newscli.filters import Filters, Sort
 from newscli.render import Format, error_line, indexing_progress, note_line, render
 from newscli.results import Result
-from newscli.search import Filters, Sort
 from newscli.terminal import ColorChoice, Terminal
 
 if TYPE_CHECKING:
-    from newscli.index import Archive
+    from newscli.index import Index
 
 # -- options every command spells the same way --
 
@@ -181,33 +181,43 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
 
 def _answer(
     ctx: typer.Context,
-    query: Callable[[Archive], Result],
+    query: Callable[[Index], Result],
     data_dir: str | None,
     fmt: Format | None,
     as_json: bool,
     as_jsonl: bool,
     color: ColorChoice | None,
+    no_cache: bool = False,
     *,
     note_skipped: bool = True,
+    rebuild: bool = False,
 ) -> int:
-    """Open the archive, run `query` on it and print the result: every command's last step."""
+    """Open the archive's index, run `query` on it and print the result: every command's last
+    step."""
     from newscli.files import default_data_dir
-    from newscli.store import open_archive
+    from newscli.store import answer
 
     state: State = ctx.find_root().obj
     output = _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before any reading
     folder = data_dir if data_dir is not None else state.data_dir
     if folder is not None and not folder.strip():
         raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
+
+    def ask(index: Index) -> tuple[Result, int]:
+        return query(index), index.skipped
+
     with indexing_progress(state.terminal) as progress:
-        archive = open_archive(Path(folder) if folder else default_data_dir(), progress=progress,
-                               use_cache=not state.no_cache)
-    if archive.skipped and note_skipped:
-        note_line(state.terminal, f"{archive.skipped} file{'s' if archive.skipped != 1 else ''} "
-                  "skipped; run news check")
-    result = query(archive)
+        result, skipped = answer(Path(folder) if folder else default_data_dir(), ask, progress=progress,
+                                 use_cache=not (state.no_cache or no_cache), rebuild=rebuild,
+                                 notify=lambda message: note_line(state.terminal, message))
+    if skipped and note_skipped:
+        note_line(state.terminal, f"{skipped} file{'s' if skipped != 1 else ''} skipped; run news check")
+    return _render(result, output, state.terminal.with_color(color))
+
+
+def _render(result: Result, output: Format, terminal: Terminal) -> int:
     try:
-        return render(result, output, state.terminal.with_color(color))
+        return render(result, output, terminal)
     except BrokenPipeError:  # `news ... | head -1`: the reader has all it wanted
         _silence_stdout()
         return ExitStatus.BROKEN_PIPE
@@ -230,6 +240,7 @@ def show(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Show the events of a day, month or year, or one event in full."""
@@ -240,8 +251,8 @@ def show(
         raise BadInput("give a date or an event id")
     if looks_like_date(what):
         parse_date_range(what)  # an impossible date is bad input before any loading
-    return _answer(ctx, lambda archive: show_query(archive, what), data_dir, fmt, as_json, as_jsonl,
-                   color)
+    return _answer(ctx, lambda index: show_query(index, what), data_dir, fmt, as_json, as_jsonl,
+                   color, no_cache)
 
 
 # -- search and related --
@@ -304,6 +315,7 @@ def search(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Search the archive: ranked, typo-tolerant, with date and other filters."""
@@ -314,8 +326,8 @@ def search(
     if not query.strip() and not filters.any():
         raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
     wanted = SearchQuery(query, filters, sort or Sort.relevance, limit)
-    return _answer(ctx, lambda archive: run_search(archive, wanted), data_dir, fmt, as_json,
-                   as_jsonl, color)
+    return _answer(ctx, lambda index: run_search(index, wanted), data_dir, fmt, as_json,
+                   as_jsonl, color, no_cache)
 
 
 @app.command(
@@ -343,6 +355,7 @@ def related(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Events about an entity (oldest first), or the events related to one event."""
@@ -352,8 +365,8 @@ def related(
     if not name_or_id.strip():
         raise BadInput("give an entity name or an event id")
     wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), sort, limit)
-    return _answer(ctx, lambda archive: run_related(archive, name_or_id, wanted), data_dir, fmt,
-                   as_json, as_jsonl, color)
+    return _answer(ctx, lambda index: run_related(index, name_or_id, wanted), data_dir, fmt,
+                   as_json, as_jsonl, color, no_cache)
 
 
 @app.command(
@@ -371,13 +384,64 @@ def check(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Report every problem in the archive, one line each, then a count."""
     from newscli.check import check as check_archive
 
-    return _answer(ctx, lambda archive: check_archive(archive, verbose), data_dir, fmt, as_json,
-                   as_jsonl, color, note_skipped=False)  # the report names the skipped files
+    return _answer(ctx, lambda index: check_archive(index, verbose), data_dir, fmt, as_json,
+                   as_jsonl, color, no_cache, note_skipped=False)  # the report names the skipped files
+
+
+@app.command(
+    "index",
+    epilog="Examples:\n\n  news index\n\n  news -d ~/archive index --rebuild\n\n"
+    "  sqlite3 \"$(news index --json | jq -r .database)\" 'SELECT count(*) FROM events'\n\n"
+    "Every command brings the index up to date by itself; this one says what it did and where "
+    "the database is.",
+)
+def index_command(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Make the index again from nothing.")] = False,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """Bring the index up to date now and report files, events, changes, time and its path."""
+    from newscli.store import index_report
+
+    return _answer(ctx, index_report, data_dir, fmt, as_json, as_jsonl, color, no_cache,
+                   note_skipped=False, rebuild=rebuild)
+
+
+@app.command(
+    "cache",
+    epilog="Examples:\n\n  news cache\n\n  news cache --prune\n\n  news cache --json | jq -r '.[].archive'",
+)
+def cache_command(
+    ctx: typer.Context,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove every index.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove the indexes of archives that are gone.")
+                     ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    debug: DebugOption = False,
+) -> int:
+    """List the indexes in the cache folder (archive, size, last refreshed, whether it exists)."""
+    from newscli.store import cache_report
+
+    state: State = ctx.find_root().obj
+    output = _output_format(fmt, as_json, as_jsonl)
+    if clear and prune:
+        raise BadInput("--clear already removes what --prune would; give one of them")
+    return _render(cache_report(clear, prune), output, state.terminal.with_color(color))
 
 
 def main() -> NoReturn:

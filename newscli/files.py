@@ -1,14 +1,20 @@
-"""The archive's files: where the archive is, and every event file in it with its size and
-mtime.  This runs on every start (the cache is checked against it), so it imports nothing
-that parsing needs.
+"""The archive's files: where the archive is, and a listing of its event files with their
+size and mtime.
+
+The listing runs on every start (the index is trusted only while every file keeps its size
+and mtime), so it imports nothing that parsing or the database needs, builds nothing per
+file but two integers, and on a large archive splits the walk over forked processes.
 """
 
 from __future__ import annotations
 
+import errno
+import marshal
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,7 +23,12 @@ from newscli.models import Problem
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-ProgressCallback = Callable[[int, int], None]
+# A walker process is worth its fork only when there are enough files to stat.
+WALKERS_FROM_FILES = 20_000
+_BY_FD = os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks and hasattr(
+    os, "O_DIRECTORY")
+_IFMT, _IFREG, _IFDIR, _IFLNK = 0o170000, stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def printable(text: str) -> str:
@@ -26,80 +37,252 @@ def printable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-
 def archive_root(data_dir: Path) -> tuple[Path, Path]:
-    """(root, folder to scan): the root is the folder that holds `news/` when there is one."""
+    """(root, folder to walk): the root is the folder that holds `news/` when there is one.
+
+    The root of the file system and the home directory are refused unless they hold a
+    `news/` folder: walking either would read the whole machine.
+    """
     try:
         info = data_dir.stat()
     except FileNotFoundError:
-        raise BadInput(f"data directory not found: {data_dir}") from None
+        raise BadInput(f"data directory not found: {printable(str(data_dir))}") from None
     except OSError as exc:
-        raise BadInput(f"cannot open data directory {data_dir}: {exc.strerror}") from None
+        raise BadInput(f"cannot open data directory {printable(str(data_dir))}: {exc.strerror}") from None
     if not stat.S_ISDIR(info.st_mode):
-        raise BadInput(f"data directory is not a directory: {data_dir}")
+        raise BadInput(f"data directory is not a directory: {printable(str(data_dir))}")
     if not os.access(data_dir, os.R_OK | os.X_OK):
-        raise BadInput(f"cannot read data directory: {data_dir}")
+        raise BadInput(f"cannot read data directory: {printable(str(data_dir))}")
     if (data_dir / "news").is_dir():
         return data_dir, data_dir / "news"
     if data_dir.name == "news":
         return data_dir.parent, data_dir
+    if _is_too_wide(data_dir):
+        raise BadInput(f"refusing to read all of {printable(str(data_dir))} as an archive: give the "
+                       "folder that holds news/ (or put the archive in a news/ folder there)")
     return data_dir, data_dir
 
 
-class FileEntry(NamedTuple):
-    # plain strings and a tuple: building 100,000 Path objects or frozen dataclasses was
-    # most of a warm start
-    path: str
-    relpath: str
-    mtime_ns: int
+def _is_too_wide(folder: Path) -> bool:
+    resolved = folder.resolve()
+    return resolved == Path(resolved.anchor) or resolved == Path.home().resolve()
+
+
+class Folder(NamedTuple):
+    """One folder of the archive as listed: plain strings and integers, so that a listing
+    compares and stores as one marshal string."""
+
+    rel: str  # relative to the archive root, '/'-separated; '' for the root itself
+    names: list[str]  # its .md files (event files and day pages) in directory order
+    stamps: list[int]  # size and mtime_ns of each name, in turn
+    links: dict[str, str]  # name -> resolved path, for the names that are symlinks
+
+
+class Stamp(NamedTuple):
     size: int
+    mtime_ns: int
+    path: str  # where to read it: the file itself, or a symlink's target inside the archive
 
 
-def scan(root: Path, folder: Path, problems: list[Problem]) -> Iterator[FileEntry]:
-    """Every `.md` file below `folder`; unreadable folders and odd entries become problems.
+@dataclass
+class Listing:
+    """Every .md file under the folder walked, compared with the index as a whole."""
 
-    This runs on every start (the cache is trusted only while every file keeps its size
-    and mtime), so the common case, a plain ASCII-named file, takes the shortest path.
-    Files come in directory order: what is built from them is sorted later.  Directory
-    symlinks are not followed (so a symlink loop cannot send us round); a file symlink
-    is followed, and a dangling or looping one is reported when it is read.
+    root: Path
+    folder: Path
+    parts: list[bytes]  # marshal.dumps(list[Folder]) of each walker, in a fixed order
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0  # folders that could not be read, .md symlinks not followed
+    started_ns: int = 0  # when the walk began (git's racy-file rule compares mtimes with it)
+
+    def folders(self) -> list[Folder]:
+        return [Folder(*f) for part in self.parts for f in marshal.loads(part)]
+
+    def files(self, folders: list[Folder] | None = None) -> dict[str, Stamp]:
+        """relpath (as text: see `printable`) -> size, mtime and where to read it."""
+        found: dict[str, Stamp] = {}
+        root = str(self.root)
+        for rel, names, stamps, links in self.folders() if folders is None else folders:
+            base = f"{rel}/" if rel else ""
+            for i, name in enumerate(names):
+                key = base + name
+                if not key.isascii():
+                    key = printable(key)
+                    if key in found:
+                        continue  # an odd folder name reads like another: the first wins
+                where = links.get(name) or os.path.join(root, base + name)
+                found[key] = Stamp(stamps[2 * i], stamps[2 * i + 1], where)
+        return found
+
+    def __len__(self) -> int:
+        return sum(len(f.names) for f in self.folders())
+
+
+def is_day_page(relpath: str) -> bool:
+    return relpath.rpartition("/")[2].lower() == "index.md"
+
+
+def walk(root: Path, folder: Path, walkers: int = 1) -> Listing:
+    """List every .md file below `folder` (hidden names skipped, folder symlinks not followed).
+
+    With `walkers` > 1 (and fork available) the top folders are shared out among forked
+    processes: one `stat` per file is the floor of a warm start, and the kernel does it
+    in parallel.
     """
-    prefix = len(str(root)) + 1
-    stack = [str(folder)]
-    while stack:
-        here = stack.pop()
+    started = time.time_ns()
+    walker = _Walker(root)
+    own = walker.list_folder(str(folder))
+    if own is None:
+        raise BadInput(f"cannot read data directory: {printable(str(folder))}")
+    tops = own[1]
+    shares = [tops[i::walkers] for i in range(walkers)] if walkers > 1 and tops else [tops]
+    children = [_fork_walk(root, share) for share in shares[1:]] if hasattr(os, "fork") else []
+    parts = [marshal.dumps([own[0], *walker.folders_below(shares[0])])]
+    if not children:
+        parts += [marshal.dumps(walker.folders_below(share)) for share in shares[1:]]
+    for share, child in zip(shares[1:], children, strict=True):
+        answer = _child_answer(child)
+        if answer is None:  # the child failed: walk its share here
+            parts.append(marshal.dumps(walker.folders_below(share)))
+        else:
+            listing, problems, unreadable = answer
+            parts.append(listing)
+            walker.problems.extend(problems)
+            walker.skipped += unreadable
+    walker.problems.sort()
+    found = [Problem(path, severity, problem, detail)  # type: ignore[arg-type]
+             for path, severity, problem, detail in walker.problems]
+    return Listing(root, folder, parts, found, walker.skipped, started)
+
+
+class _Walker:
+    """Lists folders; collects what is wrong with them as plain tuples (they cross a pipe)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.real_root = os.path.realpath(root)
+        self.prefix = len(self.root) + 1
+        self.problems: list[tuple[str, str, str, str]] = []
+        self.skipped = 0
+
+    def folders_below(self, tops: list[str]) -> list[Folder]:
+        found = []
+        stack = list(reversed(tops))
+        while stack:
+            listed = self.list_folder(stack.pop())
+            if listed is not None:
+                found.append(listed[0])
+                stack.extend(reversed(listed[1]))
+        return found
+
+    def list_folder(self, here: str) -> tuple[Folder, list[str]] | None:
+        """The folder's .md files and its subfolders; None when it cannot be read."""
+        rel = here[self.prefix :]
         try:
-            with os.scandir(here) as listing:
-                entries = list(listing)
+            fd = os.open(here, _DIR_FLAGS) if _BY_FD else -1
         except OSError as exc:
-            rel = printable(here[prefix:]) or "."
-            problems.append(Problem(rel, "error", "cannot read folder", exc.strerror or str(exc)))
-            continue
-        for entry in entries:
-            name = entry.name
+            self._unreadable(rel, exc)
+            return None
+        try:
+            names = os.listdir(fd if _BY_FD else here)
+            names.sort()
+            # one lstat per file is the floor of a warm start; relative to the folder's
+            # descriptor the kernel resolves one name instead of the whole path
+            return self._entries(here, rel, fd, names)
+        except OSError as exc:
+            self._unreadable(rel, exc)
+            return None
+        finally:
+            if _BY_FD:
+                os.close(fd)
+
+    def _entries(self, here: str, rel: str, fd: int, names: list[str]) -> tuple[Folder, list[str]]:
+        kept: list[str] = []
+        stamps: list[int] = []
+        links: dict[str, str] = {}
+        subfolders: list[str] = []
+        if not "".join(names).isascii():
+            names = self._odd_names(rel, names)
+        lstat, stat_ = os.lstat, os.stat
+        # the profile's lesson: this loop runs once per file on every start, so the common
+        # case (a regular .md file) takes the fewest steps; mode bits are compared inline
+        for name in names:
             if name[0] == ".":
                 continue
-            path = entry.path
-            rel = path[prefix:]
             try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_md = name[-3:].lower() == ".md"
-                if not rel.isascii():
-                    rel = printable(rel)
-                    if _SURROGATE.search(name) and (is_md or is_dir):
-                        problems.append(Problem(rel, "warning", "name is not UTF-8", "shown with \ufffd"))
-                if is_dir:
-                    stack.append(path)
-                elif entry.is_symlink() and _is_dir_link(path):
-                    problems.append(
-                        Problem(rel, "warning", "folder symlink not followed", link_target(path))
-                    )
-                elif is_md:
-                    info = entry.stat()
-                    yield FileEntry(path, rel, info.st_mtime_ns, info.st_size)
+                info = stat_(name, dir_fd=fd, follow_symlinks=False) if _BY_FD else lstat(f"{here}/{name}")
             except OSError:
-                if is_md:
-                    yield FileEntry(path, rel, -1, -1)  # read later, and reported then
+                continue  # gone since the listing
+            kind = info.st_mode & _IFMT
+            if kind == _IFREG:
+                if name.endswith(".md") or name[-3:].lower() == ".md":
+                    kept.append(name)
+                    stamps.append(info.st_size)
+                    stamps.append(info.st_mtime_ns)
+                continue
+            if kind == _IFDIR:
+                subfolders.append(f"{here}/{name}")
+                continue
+            is_md = name[-3:].lower() == ".md"
+            if kind == _IFLNK:
+                target = self._follow(f"{here}/{name}", is_md)
+                if target is None:
+                    self.skipped += is_md  # an event file not read
+                    continue
+                info, links[name] = target
+            elif not is_md:
+                continue
+            kept.append(name)  # a named pipe or device: the loader reports it
+            stamps.append(info.st_size)
+            stamps.append(info.st_mtime_ns)
+        # a plain tuple, not a Folder: marshal writes only built-in types
+        return (rel, kept, stamps, links), subfolders  # type: ignore[return-value]
+
+    def _odd_names(self, rel: str, names: list[str]) -> list[str]:
+        """Names that are not UTF-8 are read, and shown with U+FFFD; one that then reads like
+        an earlier name of the folder is left out (the index knows files by that text)."""
+        kept, seen = [], set()
+        for name in names:
+            shown = printable(name)
+            if shown in seen:
+                self._problem(f"{rel}/{shown}" if rel else shown, "warning",
+                              "name is not UTF-8 and reads like another; not read", "")
+                continue
+            seen.add(shown)
+            kept.append(name)
+            if shown != name and name[0] != ".":
+                self._problem(f"{rel}/{shown}" if rel else shown, "warning", "name is not UTF-8",
+                              "shown with \ufffd")
+        return kept
+
+    def _unreadable(self, rel: str, exc: OSError) -> None:
+        self.skipped += 1
+        self._problem(rel or ".", "error", "cannot read folder", exc.strerror or str(exc))
+
+    def _follow(self, path: str, is_md: bool) -> tuple[os.stat_result, str] | None:
+        """A symlink's target when it is an event file inside the archive; else a problem."""
+        rel = printable(path[self.prefix :])
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self._problem(rel, "warning", "symlink loop not followed", link_target(path))
+            elif is_md:
+                self._problem(rel, "error", "cannot read file", exc.strerror or str(exc))
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            self._problem(rel, "warning", "folder symlink not followed", link_target(path))
+            return None
+        if not is_md:
+            return None
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, self.real_root]) != self.real_root:
+            self._problem(rel, "warning", "symlink out of the archive not followed", link_target(path))
+            return None
+        return info, real
+
+    def _problem(self, rel: str, severity: str, problem: str, detail: str) -> None:
+        self.problems.append((printable(rel), severity, problem, detail))
 
 
 def link_target(path: str | Path) -> str:
@@ -109,17 +292,44 @@ def link_target(path: str | Path) -> str:
         return ""
 
 
-def _is_dir_link(path: str) -> bool:
+# -- walking in a forked process --
+
+
+def _fork_walk(root: Path, tops: list[str]) -> tuple[int, int] | None:
+    """(pid, read end of its pipe) of a child listing `tops`; None if fork failed."""
     try:
-        return os.path.isdir(path)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
     except OSError:
-        return False
+        return None
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    status = 1
+    try:  # the child: list, send, and leave without running the parent's clean-up
+        os.close(read_end)
+        walker = _Walker(root)
+        listing = marshal.dumps(walker.folders_below(tops))
+        extra = marshal.dumps((walker.problems, walker.skipped))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(len(listing).to_bytes(8, "little") + listing + extra)
+        status = 0
+    finally:
+        os._exit(status)
 
 
-def is_day_page(entry: FileEntry) -> bool:
-    return entry.relpath.rpartition("/")[2].lower() == "index.md"
-
-
+def _child_answer(child: tuple[int, int] | None) -> tuple[bytes, list[tuple[str, str, str, str]], int] | None:
+    if child is None:
+        return None
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8:
+        return None
+    size = int.from_bytes(data[:8], "little")
+    problems, unreadable = marshal.loads(data[8 + size :])
+    return data[8 : 8 + size], problems, unreadable
 
 
 def default_data_dir() -> Path:
@@ -127,3 +337,4 @@ def default_data_dir() -> Path:
     package = Path(__file__).resolve().parent
     bundled = package / "sample_data"
     return bundled if bundled.is_dir() else package.parent / "sample_data"
+

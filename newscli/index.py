@@ -1,163 +1,139 @@
-"""The archive in memory: events in date order and the look-ups every command shares.
+"""The index, read: events by number, in the archive's order, by id; the archive's problems.
 
-Events are held in columns of packed strings and made into `Event` objects only when a
-command asks for one, so that a 115,000-event archive loads from the cache as a handful
-of byte strings; `store.py` writes and reads those columns.
+An event's number is the row id of the file that gives it (`events.file`).  Numbers say
+nothing about order: the archive's order is date, then the day page's order, then path,
+and every listing sorts by it.  Events are made into `Event` objects only for the rows a
+command shows, with their links resolved as they are read.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from newscli.dates import DateRange, looks_like_date, parse_date_range
+from newscli.db import Database
 from newscli.errors import Ambiguous, BadInput, NothingFound
+from newscli.files import Listing
 from newscli.models import Event, Problem, Related, Source
-from newscli.textindex import TextIndex, build_text_index
+from newscli.refresh import Changes
 
-if TYPE_CHECKING:
-    from newscli.loader import ArchiveFiles
+# a day page's order for events it does not list: after those it does
+_UNLISTED = 1 << 30
+_ORDER = ("coalesce((SELECT min(d.position) FROM day_order AS d WHERE d.date = e.date "
+          f"AND d.slug = e.slug), {_UNLISTED})")
+DANGLING = "related link to no file in the archive"
 
-# The archive is held in columns (`Strings`, one per field), indexed by event number
-# (events in date order).  What only a shown event needs (entities, sources, related links, extra
-# frontmatter) stays a JSON string until the event is shown: decoding a million related
-# links on every start-up is what made the first version slow.  A detail is
-# [entity numbers, sources as [name, url, domain], related links, extra], and a related
-# link is [event number, context entity numbers] when the archive holds its target, else
-# [[id, date ordinal or null, title], context entity numbers].
-Detail = list[Any]
 
-# Problems travel through the cache as plain tuples.
-ProblemRow = tuple[str, str, str, str]
+class Brief(NamedTuple):
+    id: str
+    date: str  # YYYY-MM-DD
+    title: str
 
 
 @dataclass
-class Archive:
-    root: str
-    ids: Strings
-    ordinals: array[int]  # date.toordinal() of each event, ascending
-    titles: Strings
-    paths: Strings
-    categories: Strings  # of str | None
-    stories: Strings  # of str | None
-    details: Strings
-    entity_names: Strings  # entity number -> name as first seen
-    problem_rows: list[ProblemRow] = field(default_factory=list)
-    skipped: int = 0
-    _events: dict[int, Event] = field(default_factory=dict, repr=False)
-    _numbers: dict[str, int] | None = field(default=None, repr=False)
-    _slugs: list[str] | None = field(default=None, repr=False)
-    # the word and entity indexes: built with the archive, or read from the cache on first use
-    _text_index: TextIndex | None = field(default=None, repr=False)
-    text_index_loader: Callable[[], TextIndex] | None = field(default=None, repr=False)
+class Index:
+    database: Database
+    listing: Listing
+    changes: Changes | None = None  # what this run's refresh did, if it refreshed
+    opened_in: float = 0.0  # seconds to list the archive and bring the index up to date
 
-    @property
-    def text_index(self) -> TextIndex:
-        if self._text_index is None:
-            if self.text_index_loader is None:
-                raise RuntimeError("archive has no text index")
-            self._text_index = self.text_index_loader()
-        return self._text_index
+    def __post_init__(self) -> None:
+        self.connection = self.database.connection
+        self.root = str(self.listing.root)
+        self._events: dict[int, Event] = {}
 
-    @text_index.setter
-    def text_index(self, value: TextIndex) -> None:
-        self._text_index = value
+    def close(self) -> None:
+        self.database.close()
+
+    def query(self, sql: str, *params: Any) -> list[Any]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def value(self, sql: str, *params: Any) -> Any:
+        row = self.connection.execute(sql, params).fetchone()
+        return row[0] if row else None
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return int(self.database.meta("events") or 0)
 
-    def columns(self) -> tuple[Any, ...]:
-        """What the cache stores: a few large byte strings, which load as fast as a copy."""
-        return (self.root, self.ids.packed(), self.ordinals.tobytes(), self.titles.packed(),
-                self.paths.packed(), self.categories.packed(), self.stories.packed(),
-                self.details.packed(), self.entity_names.packed(), self.problem_rows,
-                self.skipped)
+    @property
+    def skipped(self) -> int:
+        """Event files that gave no event, and folders that could not be read."""
+        return int(self.database.meta("skipped") or 0) + self.listing.skipped
 
-    @classmethod
-    def from_columns(cls, columns: Sequence[Any]) -> Archive:
-        (root, ids, ordinals, titles, paths, categories, stories, details, names, problems,
-         skipped) = columns
-        days = array("i")
-        days.frombytes(ordinals)
-        return cls(root, Strings(*ids), days, Strings(*titles), Strings(*paths),
-                   Strings(*categories), Strings(*stories), Strings(*details), Strings(*names),
-                   list(problems), skipped)
+    @property
+    def files(self) -> int:
+        return int(self.database.meta("files") or 0)
 
-    # -- events ----------------------------------------------------------------------------
+    # -- events --------------------------------------------------------------------------
 
     def event(self, number: int) -> Event:
-        cached = self._events.get(number)
-        if cached is None:
-            cached = self._events[number] = self._materialise(number)
-        return cached
+        return self.events([number])[0]
 
     def events(self, numbers: Iterable[int]) -> list[Event]:
-        return [self.event(n) for n in numbers]
+        """The events, in the order given, each made once per run."""
+        wanted = list(numbers)
+        missing = [n for n in dict.fromkeys(wanted) if n not in self._events]
+        for batch in _batches(missing):
+            self._events.update(_EventReader(self, batch).read())
+        return [self._events[n] for n in wanted]
 
-    def detail(self, number: int) -> Detail:
-        return json.loads(self.details[number])  # type: ignore[no-any-return]
+    def in_archive_order(self, numbers: Iterable[int]) -> list[int]:
+        """`numbers` sorted by date, then the day page's order, then path."""
+        keys: dict[int, tuple[str, int, str]] = {}
+        for batch in _batches(list(set(numbers))):
+            marks = ",".join("?" * len(batch))
+            for number, *key in self.query(
+                f"SELECT e.file, e.date, {_ORDER}, f.path FROM events AS e "
+                f"JOIN files AS f ON f.id = e.file WHERE e.file IN ({marks})", *batch):
+                keys[number] = tuple(key)
+        return sorted(keys, key=keys.__getitem__)
 
-    def entity_numbers(self, number: int) -> list[int]:
-        return self.detail(number)[0]  # type: ignore[no-any-return]
+    def numbers_between(self, span: DateRange | None) -> list[int]:
+        """The event numbers dated within `span` (None: all), in the archive's order."""
+        low, high = (span.start.isoformat(), span.end.isoformat()) if span else ("", "9999-99-99")
+        return [row[0] for row in self.query(
+            f"SELECT e.file FROM events AS e JOIN files AS f ON f.id = e.file "
+            f"WHERE e.date BETWEEN ? AND ? ORDER BY e.date, {_ORDER}, f.path", low, high)]
 
-    def _materialise(self, n: int) -> Event:
-        entities, sources, related, extra = self.detail(n)
-        names = self.entity_names.fast()
-        return Event(
-            id=self.ids[n],
-            date=dt.date.fromordinal(self.ordinals[n]),
-            title=self.titles[n],
-            path=self.paths[n],
-            category=self.categories[n],
-            story=self.stories[n],
-            entities=tuple(names[e] for e in entities),
-            sources=tuple(Source(*s) for s in sources),
-            related=tuple(self._related(target, [names[e] for e in ctx]) for target, ctx in related),
-            extra=extra or {},
-        )
+    def brief(self, numbers: Iterable[int]) -> dict[int, Brief]:
+        """Id, date and title of each event: what a ranking needs, without the rest."""
+        found: dict[int, Brief] = {}
+        for batch in _batches(list(numbers)):
+            marks = ",".join("?" * len(batch))
+            for number, event_id, date, title in self.query(
+                f"SELECT file, date || '/' || slug, date, title FROM events "
+                f"WHERE file IN ({marks})", *batch):
+                found[number] = Brief(event_id, date, title)
+        return found
 
-    def _related(self, target: int | list[Any], names: list[str]) -> Related:
-        context = tuple(names)
-        if isinstance(target, int):
-            day = dt.date.fromordinal(self.ordinals[target])
-            return Related(self.ids[target], day, self.titles[target], context, found=True)
-        link_id, ordinal, title = target
-        link_day = dt.date.fromordinal(ordinal) if ordinal is not None else None
-        return Related(link_id, link_day, title, context, found=False)
+    def find_id(self, event_id: str) -> int | None:
+        """The event with exactly this id, if the archive holds it."""
+        date, _, slug = event_id.partition("/")
+        found = self.value("SELECT file FROM events WHERE date = ? AND slug = ?", date, slug)
+        return None if found is None else int(found)
 
-    @property
-    def problems(self) -> list[Problem]:
-        return [Problem(path, severity, problem, detail)  # type: ignore[arg-type]
-                for path, severity, problem, detail in self.problem_rows]
+    def dates(self, numbers: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for batch in _batches(list(numbers)):
+            marks = ",".join("?" * len(batch))
+            found.update(self.query(f"SELECT file, date FROM events WHERE file IN ({marks})",
+                                    *batch))
+        return found
 
-    # -- look-ups --------------------------------------------------------------------------
+    def ids(self, numbers: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for batch in _batches(list(numbers)):
+            marks = ",".join("?" * len(batch))
+            found.update(self.query(
+                f"SELECT file, date || '/' || slug FROM events WHERE file IN ({marks})", *batch))
+        return found
 
-    @property
-    def numbers(self) -> dict[str, int]:
-        if self._numbers is None:
-            self._numbers = {event_id: n for n, event_id in enumerate(self.ids)}
-        return self._numbers
-
-    @property
-    def slugs(self) -> list[str]:
-        """Each event's slug (its id without the date), made once per run."""
-        if self._slugs is None:
-            self._slugs = [_slug(event_id) for event_id in self.ids]
-        return self._slugs
-
-    def numbers_between(self, span: DateRange | None) -> range:
-        """The event numbers dated within `span` (events are in date order)."""
-        if span is None:
-            return range(len(self.ids))
-        low = bisect.bisect_left(self.ordinals, span.start.toordinal())
-        high = bisect.bisect_right(self.ordinals, span.end.toordinal())
-        return range(low, high)
+    # -- ids -----------------------------------------------------------------------------
 
     def find(self, text: str) -> int:
         """An event by full id, whole slug or unambiguous prefix of a slug or id."""
@@ -166,194 +142,220 @@ class Archive:
             wanted = wanted[:-3]
         if not wanted:
             raise BadInput(f"not an event id: {text!r}")
-        exact = self.numbers.get(wanted)
-        if exact is not None:
-            return exact
-        slugs = self.slugs
-        by_slug = [n for n, slug in enumerate(slugs) if slug == wanted]
+        day, _, slug = wanted.partition("/")
+        if slug and looks_like_date(day):
+            with suppress(BadInput):
+                exact = self.value("SELECT file FROM events WHERE date = ? AND slug = ?",
+                                   parse_date_range(day).start.isoformat(), slug)
+                if exact is not None:
+                    return int(exact)
+        by_slug = [r[0] for r in self.query("SELECT file FROM events WHERE slug = ?", wanted)]
         if len(by_slug) == 1:
-            return by_slug[0]
-        candidates = by_slug or [
-            n for n, slug in enumerate(slugs)
-            if slug.startswith(wanted) or self.ids[n].startswith(wanted)
-        ]
+            return int(by_slug[0])
+        candidates = by_slug or self._prefixed(wanted)
         if len(candidates) == 1:
-            return candidates[0]
+            return int(candidates[0])
         if candidates:
-            shown = [self.ids[n] for n in candidates[:10]]
+            shown = [self.ids([n])[n] for n in self.in_archive_order(candidates)[:10]]
             more = ", the first 10 below" if len(candidates) > 10 else ""
-            raise Ambiguous(
-                f"{text!r} matches {len(candidates)} events{more}; give more of the id", shown
-            )
-        raise NothingFound(f"no event with id {text!r}", self.nearest_ids(wanted, slugs))
+            raise Ambiguous(f"{text!r} matches {len(candidates)} events{more}; give more of the id", shown)
+        raise NothingFound(f"no event with id {text!r}", self.nearest_ids(wanted))
 
-    def nearest_ids(self, text: str, slugs: list[str], limit: int = 3) -> list[str]:
+    def _prefixed(self, wanted: str) -> list[int]:
+        """Events whose slug, or whose id, opens with `wanted`."""
+        found = _prefix_query(self, "slug", wanted)
+        day, _, slug = wanted.partition("/")
+        if looks_like_date(day) and "/" in wanted:
+            with suppress(BadInput):
+                date = parse_date_range(day).start.isoformat()
+                found += [r[0] for r in self.query(
+                    "SELECT file FROM events WHERE date = ? AND slug >= ? AND slug < ?",
+                    date, slug, slug + "\U0010ffff")]
+        elif wanted[:4].isdigit():
+            found += _prefix_query(self, "date || '/' || slug", wanted)
+        return list(dict.fromkeys(found))
+
+    def has_slug(self, text: str) -> bool:
+        return self.value("SELECT 1 FROM events WHERE slug = ?", text) is not None
+
+    def nearest_ids(self, text: str, limit: int = 3) -> list[str]:
         """Ids whose slug opens most like `text` (people type the start of a slug), among the
         events of the day `text` names when it names one that has events."""
         from rapidfuzz import fuzz, process
 
         day, _, wanted = text.rpartition("/")
-        numbers: Sequence[int] = range(len(slugs))
+        rows: list[Any] = []
         if looks_like_date(day):
             with suppress(BadInput):  # an impossible day: suggest from the whole archive
-                numbers = self.numbers_between(parse_date_range(day)) or numbers
-        openings = {n: slugs[n][: len(wanted)] for n in numbers}
+                span = parse_date_range(day)
+                rows = self.query("SELECT date || '/' || slug, slug FROM events WHERE date BETWEEN ? AND ?",
+                                  span.start.isoformat(), span.end.isoformat())
+        if not rows:
+            rows = self.query("SELECT date || '/' || slug, slug FROM events")
+        openings = {event_id: slug[: len(wanted)] for event_id, slug in rows}
         found = process.extract(wanted, openings, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
-        return [self.ids[n] for _, _, n in found]
+        return [event_id for _, _, event_id in sorted(found, key=lambda f: (-f[1], f[2]))]
+
+    # -- the archive's problems (news check) ---------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """What the walk and the parser found, and files whose id another file gives."""
+        found = list(self.listing.problems)
+        for path, problems in self.query("SELECT path, problems FROM files WHERE problems IS NOT NULL"):
+            found += [Problem(path, *row) for row in json.loads(problems)]
+        for path, event_id, holder in self.query(
+            "SELECT f.path, f.duplicate_of, h.path FROM files AS f "
+            "LEFT JOIN events AS e ON e.date || '/' || e.slug = f.duplicate_of "
+            "LEFT JOIN files AS h ON h.id = e.file WHERE f.duplicate_of IS NOT NULL"):
+            found.append(Problem(path, "error", "duplicate id", f"{event_id} is also {holder}"))
+        return found
 
     def dangling_links(self) -> Iterator[Problem]:
         """A warning for each related link whose target the archive does not hold."""
-        for n, detail in enumerate(self.details):
-            if '[[' not in detail:
-                continue  # every link resolved: skip the decoding
-            for target, _ in json.loads(detail)[2]:
-                if not isinstance(target, int):
-                    yield Problem(self.paths[n], "warning",
-                                  "related link to no file in the archive", target[0])
+        rows = self.query(
+            "SELECT f.path, t.date, t.slug, t.text FROM events AS e JOIN files AS f ON f.id = e.file, "
+            "json_each(e.links) AS l JOIN targets AS t ON t.id = json_extract(l.value, '$[0]') "
+            "WHERE NOT EXISTS (SELECT 1 FROM events AS x WHERE x.date = t.date AND x.slug = t.slug)")
+        resolved = LinkResolver(self).resolve({(d, s, text) for _, d, s, text in rows})
+        for path, date, slug, text in rows:
+            if resolved[(date, slug, text)] is None:
+                yield Problem(path, "warning", DANGLING, f"{date}/{slug}" if date else slug)
 
 
-class Strings(Sequence[Any]):
-    """A column of strings (or None) in one UTF-8 byte string, cut by offsets when read.
-
-    Unpacking 100,000 strings per column on every start-up was most of a warm run; a
-    command reads only the rows it shows (or, for a look-up, decodes one column once).
-    """
-
-    _NONE = b"\xff"  # never valid UTF-8 on its own, so it cannot be a real value
-
-    def __init__(self, blob: bytes, offsets: bytes) -> None:
-        self.blob = blob
-        self.offsets = array("q")
-        self.offsets.frombytes(offsets)
-        self._all: list[Any] | None = None
-
-    @classmethod
-    def of(cls, texts: Iterable[str | None]) -> Strings:
-        encoded = [cls._NONE if text is None else text.encode("utf-8", "surrogatepass")
-                   for text in texts]
-        offsets = array("q", [0])
-        for chunk in encoded:
-            offsets.append(offsets[-1] + len(chunk))
-        return cls(b"".join(encoded), offsets.tobytes())
-
-    def packed(self) -> tuple[bytes, bytes]:
-        return self.blob, self.offsets.tobytes()
-
-    def __getitem__(self, number: Any) -> Any:
-        if self._all is not None:
-            return self._all[number]
-        if isinstance(number, slice):
-            return [self[n] for n in range(*number.indices(len(self)))]
-        if number < 0:
-            number += len(self)
-        chunk = self.blob[self.offsets[number] : self.offsets[number + 1]]
-        return None if chunk == self._NONE else chunk.decode("utf-8", "surrogatepass")
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.decoded())
-
-    def fast(self) -> Sequence[Any]:
-        """The decoded list when there is one (quicker to index), else the column itself."""
-        return self._all if self._all is not None else self
-
-    def decoded(self) -> list[Any]:
-        """Every value, decoded once and kept (for look-ups that scan the whole column)."""
-        if self._all is None:
-            self._all = [self[n] for n in range(len(self))]
-        return self._all
+def _prefix_query(index: Index, column: str, wanted: str) -> list[int]:
+    return [r[0] for r in index.query(
+        f"SELECT file FROM events WHERE {column} >= ? AND {column} < ?",
+        wanted, wanted + "\U0010ffff")]
 
 
-def _slug(event_id: str) -> str:
-    return event_id.partition("/")[2]
+def _batches(values: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
-# -- building from loaded files --
+# -- making events --
+
+Found = tuple[int, str, str, str]  # (number, date, slug, title) of a link's target
 
 
-def build_archive(files: ArchiveFiles) -> Archive:
-    """Order the loaded events, drop duplicate ids, resolve related links, number entities."""
-    events = sorted(
-        files.events,
-        key=lambda e: (e.date, files.day_order.get(e.id, 1 << 30), e.path),
-    )
-    problems: list[ProblemRow] = [(p.path, p.severity, p.problem, p.detail) for p in files.problems]
-    unique: list[Event] = []
-    first_path: dict[str, str] = {}
-    for event in events:
-        if event.id in first_path:
-            problems.append((event.path, "error", "duplicate id",
-                             f"{event.id} is also {first_path[event.id]}"))
-            continue
-        first_path[event.id] = event.path
-        unique.append(event)
-    skipped = files.skipped + len(events) - len(unique)
+class LinkResolver:
+    """Links to the events they name, as they are read: by date and slug; by slug alone for
+    a link without date folders; and, when neither matches a file, by the one title of that
+    date whose folded slug opens the same way (a file named "garc-a" for a link "garcia")."""
 
-    numbers = {event.id: n for n, event in enumerate(unique)}
-    by_slug: dict[str, list[int]] = {}
-    for n, event in enumerate(unique):
-        by_slug.setdefault(event.slug, []).append(n)
-    entities = _EntityTable()
-    details = Strings.of(_detail(event, numbers, by_slug, entities) for event in unique)
-    entity_numbers = [[entities.number(name) for name in event.entities] for event in unique]
-    archive = Archive(
-        str(files.root),
-        Strings.of(e.id for e in unique),
-        array("i", [e.date.toordinal() for e in unique]),
-        Strings.of(e.title for e in unique),
-        Strings.of(e.path for e in unique),
-        Strings.of(e.category for e in unique),
-        Strings.of(e.story for e in unique),
-        details,
-        Strings.of(entities.names),
-        problems,
-        skipped,
-    )
-    archive.text_index = build_text_index(unique, entity_numbers, len(entities.names))
-    return archive
+    def __init__(self, index: Index) -> None:
+        self.index = index
 
+    def resolve(self, links: set[tuple[str | None, str, str]]) -> dict[tuple[str | None, str, str],
+                                                                       Found | None]:
+        pairs = sorted({(d, s) for d, s, _ in links if d is not None})
+        exact: dict[tuple[str, str], Found] = {}
+        for start in range(0, len(pairs), 400):
+            batch = json.dumps(pairs[start : start + 400])
+            for number, date, slug, title in self.index.query(
+                "SELECT e.file, e.date, e.slug, e.title FROM json_each(?) AS j JOIN events AS e "
+                "ON e.date = json_extract(j.value, '$[0]') AND e.slug = json_extract(j.value, '$[1]')",
+                batch):
+                exact[(date, slug)] = (number, date, slug, title)
+        by_slug = self._by_slug({s for d, s, _ in links if d is None})
+        by_title = self._by_title({(d, s) for d, s in pairs if (d, s) not in exact})
+        resolved: dict[tuple[str | None, str, str], Found | None] = {}
+        for date, slug, text in links:
+            if date is None:
+                resolved[(date, slug, text)] = by_slug.get(slug)
+            else:
+                resolved[(date, slug, text)] = exact.get((date, slug)) or by_title.get((date, slug))
+        return resolved
 
-class _EntityTable:
-    """Entity names numbered once, matched without regard to case."""
+    def _by_slug(self, slugs: set[str]) -> dict[str, Found]:
+        found: dict[str, list[Found]] = {}
+        for slug in slugs:
+            found[slug] = [tuple(r) for r in self.index.query(
+                "SELECT file, date, slug, title FROM events WHERE slug = ? LIMIT 2", slug)]
+        return {slug: rows[0] for slug, rows in found.items() if len(rows) == 1}
 
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self._numbers: dict[str, int] = {}
-
-    def number(self, name: str) -> int:
-        key = name.casefold()
-        found = self._numbers.get(key)
-        if found is None:
-            found = self._numbers[key] = len(self.names)
-            self.names.append(name)
+    def _by_title(self, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Found]:
+        found: dict[tuple[str, str], Found] = {}
+        days: dict[str, list[Any]] = {}
+        for date, slug in sorted(pairs):
+            if date not in days:
+                days[date] = self.index.query(
+                    "SELECT file, date, slug, title, title_slug FROM events WHERE date = ?", date)
+            matches = [row[:4] for row in days[date] if _same_opening(slug, row[4])]
+            if len(matches) == 1:
+                found[(date, slug)] = tuple(matches[0])
         return found
 
 
-def _detail(
-    event: Event, numbers: dict[str, int], by_slug: dict[str, list[int]], entities: _EntityTable
-) -> str:
-    detail: Detail = [
-        [entities.number(name) for name in event.entities],
-        [[s.name, s.url, s.domain] for s in event.sources],
-        [
-            [_resolve(link, numbers, by_slug), [entities.number(c) for c in link.context]]
-            for link in event.related
-        ],
-        event.extra or None,
-    ]
-    return json.dumps(detail, ensure_ascii=False, separators=(",", ":"), default=str)
+def _same_opening(link_slug: str, title_slug: str) -> bool:
+    """Whether two slugs agree once cut to the same length (archives cut long slugs)."""
+    size = min(len(link_slug), len(title_slug))
+    return size > 0 and link_slug[:size].rstrip("-") == title_slug[:size].rstrip("-")
 
 
-def _resolve(
-    link: Related, numbers: dict[str, int], by_slug: dict[str, list[int]]
-) -> int | list[Any]:
-    """A link resolves by its date and slug, whatever folder prefix it was written with."""
-    found = numbers.get(link.id)
-    if found is None and link.date is None:
-        same_slug = by_slug.get(link.id, [])
-        found = same_slug[0] if len(same_slug) == 1 else None
-    if found is not None:
-        return found
-    return [link.id, link.date.toordinal() if link.date else None, link.title]
+class _EventReader:
+    """Reads a batch of events with their sources, entities and resolved links."""
+
+    def __init__(self, index: Index, numbers: list[int]) -> None:
+        self.index = index
+        self.numbers = numbers
+        self.marks = ",".join("?" * len(numbers))
+
+    def read(self) -> dict[int, Event]:
+        query = self.index.query
+        rows = query(f"SELECT e.file, e.date, e.slug, e.title, e.category, e.story, e.extra, e.links, "
+                     f"f.path FROM events AS e JOIN files AS f ON f.id = e.file "
+                     f"WHERE e.file IN ({self.marks})", *self.numbers)
+        sources: dict[int, list[Source]] = {}
+        for event, name, url, domain in query(
+            f"SELECT event, name, url, domain FROM sources WHERE event IN ({self.marks}) "
+            "ORDER BY event, position", *self.numbers):
+            sources.setdefault(event, []).append(Source(name, url, domain))
+        entities: dict[int, list[str]] = {}
+        for event, name in query(
+            f"SELECT event, name FROM event_entities WHERE event IN ({self.marks}) "
+            "ORDER BY event, position", *self.numbers):
+            entities.setdefault(event, []).append(name)
+        links = {row[0]: json.loads(row[7]) if row[7] else [] for row in rows}
+        related = self._related(links, entities)
+        return {
+            number: Event(
+                id=f"{date}/{slug}", date=dt.date.fromisoformat(date), title=title, path=path,
+                category=category, story=story, entities=tuple(entities.get(number, ())),
+                sources=tuple(sources.get(number, ())), related=tuple(related.get(number, ())),
+                extra=json.loads(extra) if extra else {},
+            )
+            for number, date, slug, title, category, story, extra, _, path in rows
+        }
+
+    def _related(self, links: dict[int, list[Any]], entities: dict[int, list[str]]
+                 ) -> dict[int, list[Related]]:
+        target_ids = sorted({link[0] for event_links in links.values() for link in event_links})
+        targets: dict[int, tuple[str | None, str, str]] = {}
+        for batch in _batches(target_ids):
+            marks = ",".join("?" * len(batch))
+            for target, date, slug, text in self.index.query(
+                f"SELECT id, date, slug, text FROM targets WHERE id IN ({marks})", *batch):
+                targets[target] = (date, slug, text)
+        resolved = LinkResolver(self.index).resolve(set(targets.values()))
+        related: dict[int, list[Related]] = {}
+        for number, event_links in links.items():
+            names = entities.get(number, [])
+            related[number] = [_link(targets[target], resolved[targets[target]],
+                                     tuple(names[p] for p in positions if p < len(names)))
+                               for target, positions in event_links if target in targets]
+        return related
+
+
+def _link(target: tuple[str | None, str, str], found: Found | None, context: tuple[str, ...]) -> Related:
+    date, slug, text = target
+    if found is None:
+        day = dt.date.fromisoformat(date) if date else None
+        return Related(f"{date}/{slug}" if date else slug, day, text, context, found=False)
+    _, found_date, found_slug, title = found
+    return Related(f"{found_date}/{found_slug}", dt.date.fromisoformat(found_date), title, context,
+                   found=True)
+
+
+def by_id(events: Sequence[Event]) -> dict[str, Event]:
+    return {event.id: event for event in events}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -16,12 +16,13 @@ class Source:
     domain: str | None = None
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """A `Related:` link of an event file.
 
     `found` and the title of a found link are settled by the index, which alone knows
-    what else the archive holds; the loader leaves `found` False.
+    what else the archive holds; the loader leaves `found` False.  A named tuple rather
+    than a dataclass: an archive has a million of them, and this is three times quicker
+    to make.
     """
 
     id: str

@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any
 from newscli.errors import ExitStatus
 from newscli.models import Event, Problem, Related, Source
 from newscli.results import (
+    CacheReport,
+    CacheRow,
     CheckReport,
     EventDetail,
     EventList,
+    IndexReport,
     RelatedList,
     RelatedRow,
     Result,
@@ -101,7 +104,30 @@ def _json_items(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
         return event_json(result.event) if result.event else None
     if isinstance(result, RelatedList):
         return [related_row_json(row) for row in result.rows]
+    if isinstance(result, IndexReport):
+        return index_json(result)
+    if isinstance(result, CacheReport):
+        return [cache_json(row) for row in result.rows]
     return [problem_json(p) for p in result.problems]  # JSON lists dangling links too
+
+
+def index_json(report: IndexReport) -> dict[str, Any]:
+    return {"files": report.files, "events": report.events, "skipped": report.skipped,
+            "added": report.added, "changed": report.changed, "removed": report.removed,
+            "parsed": report.parsed, "seconds": round(report.seconds, 3), "database": report.database}
+
+
+def cache_json(row: CacheRow) -> dict[str, Any]:
+    return {"archive": row.archive, "size": row.size, "refreshed": _timestamp(row.refreshed),
+            "archive_exists": row.archive_exists, "database": row.database}
+
+
+def _timestamp(seconds: float | None) -> str | None:
+    import datetime as dt
+
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(seconds).astimezone().isoformat(timespec="seconds")
 
 
 # -- entry point --
@@ -254,6 +280,11 @@ def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[li
     if isinstance(result, CheckReport):
         return (["path", "severity", "problem", "detail"],
                 ([p.path, p.severity, p.problem, p.detail] for p in _shown_problems(result)))
+    if isinstance(result, IndexReport):
+        return ["field", "value"], ([key, _text(value)] for key, value in index_json(result).items())
+    if isinstance(result, CacheReport):
+        return (["archive", "size", "refreshed", "archive_exists", "database"],
+                ([_text(value) for value in cache_json(row).values()] for row in result.rows))
     event = result.event
     return (["field", "value"], _detail_rows(event) if event else [])
 
@@ -374,6 +405,11 @@ def _write_rich(term: Terminal, result: Result) -> None:
     elif isinstance(result, RelatedList):
         if result.rows:
             console.print(_related_table(result))
+    elif isinstance(result, IndexReport):
+        console.print(_fields_grid(index_json(result)))
+    elif isinstance(result, CacheReport):
+        if result.rows:
+            console.print(_cache_table(result))
     else:
         for problem in _shown_problems(result):
             console.print(_problem_text(problem))
@@ -450,6 +486,50 @@ def _related_table(result: RelatedList) -> Table:
         table.add_row("" if link.found else Text("✗", style="red"), _date(link), Text(link.title),
                       Text(", ".join(link.context)), row.via, link.id)
     return table
+
+
+def _fields_grid(fields: dict[str, Any]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for name, value in fields.items():
+        grid.add_row(name, Text(_text(value)))
+    return grid
+
+
+def _cache_table(report: CacheReport) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(caption=f"in {report.folder}" + (" (removed)" if report.removed else ""),
+                  caption_justify="left", expand=True, header_style="bold")
+    table.add_column("Archive", ratio=1)
+    table.add_column("Size", justify="right", no_wrap=True)
+    table.add_column("Refreshed", style="cyan", no_wrap=True)
+    table.add_column("Exists", no_wrap=True)
+    for row in report.rows:
+        table.add_row(Text(row.archive or "?"), _size(row.size), _timestamp(row.refreshed) or "-",
+                      "yes" if row.archive_exists else Text("no", style="red"))
+    return table
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 # -- news check --

@@ -76,4 +76,43 @@ class CheckReport:
         return sum(1 for p in self.problems if p.severity == "error")
 
 
-Result = EventList | EventDetail | RelatedList | CheckReport
+@dataclass(frozen=True)
+class IndexReport:
+    """What `news index` did: the archive's counts, what changed, and where the index is."""
+
+    files: int
+    events: int
+    skipped: int
+    added: int
+    changed: int
+    removed: int
+    parsed: int
+    seconds: float
+    database: str | None  # None: in memory (--no-cache)
+    notes: tuple[str, ...] = ()
+    empty: Empty | None = None
+
+
+@dataclass(frozen=True)
+class CacheRow:
+    """One archive's index in the cache folder."""
+
+    database: str
+    archive: str | None
+    size: int  # bytes, with its -wal and -shm files
+    refreshed: float | None  # seconds since the epoch
+    archive_exists: bool
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """`news cache`: the indexes there are, or those just removed (`removed` true)."""
+
+    rows: Sequence[CacheRow]
+    folder: str
+    removed: bool = False
+    notes: tuple[str, ...] = ()
+    empty: Empty | None = None
+
+
+Result = EventList | EventDetail | RelatedList | CheckReport | IndexReport | CacheReport

@@ -14,19 +14,19 @@ import pytest
 from conftest import needs_shared
 from helpers import DANGLING, event_files, index_slugs, news
 
-from newscli.index import Archive
+from newscli.index import Index
 from newscli.models import Event
-from newscli.store import open_archive
+from newscli.store import open_index
 
 pytestmark = needs_shared
 
 
 @pytest.fixture(scope="module")
-def archive(year_2011: Path, tmp_path_factory: pytest.TempPathFactory) -> Archive:
+def archive(year_2011: Path, tmp_path_factory: pytest.TempPathFactory) -> Index:
     # module scope runs before conftest's per-test environment: name the session cache here
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NEWS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        return open_archive(year_2011)
+        return open_index(year_2011)
 
 
 def day_folders(root: Path) -> list[Path]:
@@ -39,12 +39,12 @@ def folder_date(folder: Path) -> dt.date:
 
 
 @pytest.fixture(scope="module")
-def events(archive: Archive) -> list[Event]:
+def events(archive: Index) -> list[Event]:
     """Every event, in the archive's order (by date, then as each day page lists them)."""
-    return archive.events(range(len(archive)))
+    return archive.events(archive.numbers_between(None))
 
 
-def test_every_event_file_loads(year_2011: Path, archive: Archive, events: list[Event]) -> None:
+def test_every_event_file_loads(year_2011: Path, archive: Index, events: list[Event]) -> None:
     on_disk = sorted(p.relative_to(year_2011).as_posix() for p in (year_2011 / "news").rglob("*.md")
                      if p.name != "index.md")
     assert len(on_disk) > 7000
@@ -61,8 +61,8 @@ def test_both_kinds_of_file_are_in_the_corpus(year_2011: Path, events: list[Even
     assert {e.path for e in events if e.category} == with_frontmatter
 
 
-def test_no_problems_but_dangling_links(archive: Archive) -> None:
-    assert list(archive.problems) == []
+def test_no_problems_but_dangling_links(archive: Index) -> None:
+    assert archive.problems() == []
     for problem in archive.dangling_links():
         assert (problem.severity, problem.problem) == ("warning", DANGLING)
 
@@ -84,7 +84,7 @@ def test_every_day_is_in_its_index_page_order(year_2011: Path, events: list[Even
         assert by_day[day] == [f"{day.isoformat()}/{s}" for s in index_slugs(folder)]
 
 
-def test_related_links_resolve_within_the_year(archive: Archive) -> None:
+def test_related_links_resolve_within_the_year(archive: Index) -> None:
     event = archive.event(archive.find("2011-06-06/ollanta-humala-is-elected"))
     assert event.title.startswith("Ollanta Humala is elected President of Peru")
     assert len(event.related) == 10
@@ -92,7 +92,7 @@ def test_related_links_resolve_within_the_year(archive: Archive) -> None:
     assert "Ollanta Humala" in event.entities
 
 
-def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Archive) -> None:
+def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Index) -> None:
     result = news("-d", str(year_2011), "show", "2011-06-06")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
@@ -102,7 +102,7 @@ def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Archive) -> 
     assert len(ids) == len(event_files(folder))
 
 
-def test_show_year_counts_every_event(year_2011: Path, archive: Archive) -> None:
+def test_show_year_counts_every_event(year_2011: Path, archive: Index) -> None:
     result = news("show", "2011", "--jsonl", "-d", str(year_2011))
     assert result.exit_code == 0
     assert result.stdout.count("\n") == len(archive)

@@ -20,8 +20,7 @@ import pytest
 from conftest import SEED_ID, build_corpus, needs_shared
 from typer.testing import Result
 
-from newscli.index import Archive
-from newscli.store import open_archive
+from newscli.store import open_index
 
 pytestmark = needs_shared
 
@@ -51,7 +50,6 @@ LULA_SECOND_TERM = "2006-10-29/president-of-brazil-luiz-in-cio-lula-da-silva-win
 @dataclass(frozen=True)
 class Corpus:
     root: Path
-    archive: Archive  # opened once: the commands below share it instead of reading the cache again
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +58,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     with pytest.MonkeyPatch.context() as patch:
         # the cache conftest's isolated_env gives every test: indexed here once, read after
         patch.setenv("NEWS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        archive = open_archive(root)
-    return Corpus(root, archive)
+        open_index(root).close()
+    return Corpus(root)
 
 
-def news(corpus: Corpus, *args: str, shared: bool = True) -> Result:
-    """`news --data-dir CORPUS ARGS`; `shared`: with the fixture's archive, not one read from the cache."""
-    if not shared:
-        return helpers.news(*args, data=corpus.root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("newscli.store.open_archive", lambda *_, **__: corpus.archive)
-        return helpers.news(*args, data=corpus.root)
+def news(corpus: Corpus, *args: str) -> Result:
+    """`news --data-dir CORPUS ARGS`, from the index the fixture built."""
+    return helpers.news(*args, data=corpus.root)
 
 
 def rows(corpus: Corpus, *args: str) -> list[dict[str, Any]]:
@@ -108,7 +102,7 @@ def starting(found: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
 
 
 def test_humala_timeline_holds_his_career(corpus: Corpus) -> None:
-    result = news(corpus, "related", "Ollanta Humala", "--limit", "0", "--json", shared=False)
+    result = news(corpus, "related", "Ollanta Humala", "--limit", "0", "--json")
     assert result.stderr == ""  # an exact name
     found = json.loads(result.stdout)
     for what, prefix in HUMALA_EVENTS.items():

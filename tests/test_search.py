@@ -18,7 +18,7 @@ from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 from newscli.dates import between, parse_date_range
 from newscli.errors import BadInput
 from newscli.search import Filters, SearchQuery, Sort, parse_query, search
-from newscli.store import open_archive
+from newscli.store import open_index
 
 # -- the archive most tests share --
 
@@ -444,17 +444,17 @@ def test_a_query_matching_nothing_exits_1(peru: Path) -> None:
 
 
 def test_search_directly(peru: Path) -> None:
-    archive = open_archive(peru)
+    archive = open_index(peru)
     found = search(archive, SearchQuery("humala fujimori", limit=0))
     assert [e.id for e in found.events][:3] == ids(news("search", "humala fujimori", "--json", data=peru))[:3]
     assert found.scores is not None and len(found.scores) == len(found.events) == found.total
-    again = search(open_archive(peru), SearchQuery("humala fujimori", limit=0))
+    again = search(open_index(peru), SearchQuery("humala fujimori", limit=0))
     assert [e.id for e in again.events] == [e.id for e in found.events]
     assert list(again.scores or []) == list(found.scores)
 
 
 def test_search_directly_with_filters(peru: Path) -> None:
-    archive = open_archive(peru)
+    archive = open_index(peru)
     span = between(parse_date_range("2011"), parse_date_range("2011"))
     found = search(archive, SearchQuery("humala", Filters(span=span, category="politics")))
     assert [e.id for e in found.events] == [ELECTED]
@@ -465,4 +465,4 @@ def test_search_directly_with_filters(peru: Path) -> None:
 
 def test_search_directly_refuses_an_empty_query(peru: Path) -> None:
     with pytest.raises(BadInput, match="empty query"):
-        search(open_archive(peru), SearchQuery("  "))
+        search(open_index(peru), SearchQuery("  "))

@@ -1,0 +1,354 @@
+"""The index's SQLite database: where it lives, its schema, and opening it safely.
+
+One database per archive in the user cache directory (`NEWS_CACHE_DIR` overrides it), in
+WAL mode: a refresh is one write transaction, so a reader always sees a whole index and
+a run killed while writing leaves the previous one.  A database that cannot be opened,
+has another schema version or belongs to another archive is replaced, with one line on
+stderr; anything that is not a plain file where the database should be is never opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Bump whenever the schema or what is stored in it changes: an older database is rebuilt.
+SCHEMA_VERSION = 1
+# How long a run waits for another run's write before answering from what it parses itself.
+BUSY_SECONDS = 3.0
+
+Notify = Callable[[str], None]
+
+# The tables are the interface the README documents; the indexes come after a bulk load.
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,   -- relative to the archive root, '/'-separated
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    problems TEXT,               -- JSON [[severity, problem, detail], ...] found when parsing
+    duplicate_of TEXT            -- the event id another file gives already (this one is skipped)
+);
+CREATE TABLE IF NOT EXISTS events (
+    file INTEGER PRIMARY KEY,    -- files.id of the file that gives it
+    date TEXT NOT NULL,          -- YYYY-MM-DD
+    slug TEXT NOT NULL,          -- the file name without .md; the event id is date/slug
+    title TEXT NOT NULL,
+    category TEXT,
+    story TEXT,
+    extra TEXT,                  -- JSON object: frontmatter keys the model has no field for
+    links TEXT,                  -- JSON [[targets.id, [positions in its entity list]], ...]
+    title_slug TEXT NOT NULL,    -- the title folded and slugged: resolves links to renamed files
+    UNIQUE (date, slug)
+);
+CREATE TABLE IF NOT EXISTS sources (
+    event INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT,
+    domain TEXT,
+    PRIMARY KEY (event, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_entities (
+    entity TEXT NOT NULL,        -- the name in lower case (casefolded): entities.key
+    event INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,   -- in the event's entity list
+    name TEXT NOT NULL,          -- as this event writes it
+    PRIMARY KEY (entity, event)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,          -- the most used spelling
+    folded TEXT NOT NULL,        -- lower case without accents, for matching names as typed
+    events INTEGER NOT NULL,
+    first TEXT NOT NULL,
+    last TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS targets (
+    id INTEGER PRIMARY KEY,      -- a hash of the three columns: one row per distinct link
+    date TEXT,                   -- the date folders of the link's target, if it has them
+    slug TEXT NOT NULL,
+    text TEXT NOT NULL           -- the link's own text
+);
+CREATE TABLE IF NOT EXISTS day_order (
+    date TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    file INTEGER NOT NULL,       -- the day page (index.md) that lists it
+    position INTEGER NOT NULL,
+    PRIMARY KEY (date, slug, file)
+) WITHOUT ROWID;
+-- case- and accent-folded words of each event, for full-text search (rowid = events.file)
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, entities, story, category, sources, tokenize="ascii tokenchars '''_'"
+);
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, events INTEGER NOT NULL) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS links AS
+    SELECT e.file AS event, CAST(l.key AS INTEGER) AS position, t.date AS target_date,
+           t.slug AS target_slug, CASE WHEN t.date IS NULL THEN t.slug ELSE t.date || '/' || t.slug END
+           AS target_id, t.text AS text,
+           (SELECT group_concat(ee.name, ', ') FROM json_each(l.value, '$[1]') AS c
+              JOIN event_entities AS ee ON ee.event = e.file AND ee.position = c.value) AS context
+    FROM events AS e, json_each(e.links) AS l
+    JOIN targets AS t ON t.id = json_extract(l.value, '$[0]');
+"""
+INDEXES = """
+CREATE INDEX IF NOT EXISTS events_slug ON events (slug);
+CREATE INDEX IF NOT EXISTS entities_folded ON entities (folded);
+CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
+CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
+CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;
+"""
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("NEWS_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("news", appauthor=False))
+
+
+def database_path(folder: Path) -> Path:
+    """Where the index of the archive in `folder` lives: one file per archive folder."""
+    key = hashlib.blake2b(os.fsencode(folder.resolve()), digest_size=10).hexdigest()
+    return cache_dir() / f"{key}.db"
+
+
+class Damaged(Exception):
+    """The database cannot be used as it is; it is replaced."""
+
+
+@dataclass
+class Database:
+    connection: sqlite3.Connection
+    path: Path | None  # None: in memory (--no-cache, or no usable cache directory)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.path is None
+
+    def meta(self, key: str) -> Any:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: object) -> None:
+        self.connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def begin(self, immediate: bool = False) -> None:
+        self.connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    def end(self) -> None:
+        if self.connection.in_transaction:
+            self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+
+
+def open_database(folder: Path, use_cache: bool, notify: Notify) -> Database:
+    """The archive's database, made ready; an in-memory one when there is no usable cache."""
+    if not use_cache:
+        return _memory()
+    path = database_path(folder)
+    if not _prepare_place(path, notify):
+        return _memory()
+    for attempt in (1, 2):
+        try:
+            database = _connect(path)
+            _check(database, folder)
+            return database
+        except (sqlite3.DatabaseError, Damaged) as exc:
+            if _is_busy(exc) or _is_read_only(exc):
+                return _memory()  # another run holds it, or we may not write: answer anyway
+            if attempt == 2:
+                notify(f"cannot use the index at {path} ({exc}); working without it")
+                return _memory()
+            notify(f"the index at {path} could not be used ({exc}); rebuilding it")
+            remove_database(path)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _memory() -> Database:
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    _tune(connection)
+    connection.executescript(TABLES)
+    return Database(connection, None)
+
+
+def _connect(path: Path) -> Database:
+    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS,
+                                 check_same_thread=False)
+    try:
+        _tune(connection)
+        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+        if not connection.execute("SELECT 1 FROM sqlite_schema WHERE name = 'meta'").fetchone():
+            connection.executescript(TABLES)
+    except BaseException:
+        connection.close()
+        raise
+    return Database(connection, path)
+
+
+def _tune(connection: sqlite3.Connection) -> None:
+    # NORMAL is durable enough for a cache in WAL mode: a crash loses at most the last
+    # refresh, never the database
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA cache_size = -65536")  # 64 MB
+    connection.execute("PRAGMA temp_store = MEMORY")
+
+
+def _check(database: Database, folder: Path) -> None:
+    """A cheap sanity check: our schema version, the same archive, the tables in place."""
+    version = database.meta("schema")
+    if version is None:
+        if database.connection.execute("SELECT count(*) FROM files").fetchone()[0]:
+            raise Damaged("it has no schema version")
+        with _write(database):
+            database.set_meta(schema=SCHEMA_VERSION, archive=_archive_text(folder))
+        return
+    if version != SCHEMA_VERSION:
+        raise Damaged(f"it has schema version {version}, not {SCHEMA_VERSION}")
+    archive = database.meta("archive")
+    if archive != _archive_text(folder):
+        raise Damaged(f"it belongs to another archive ({archive})")
+
+
+def _archive_text(folder: Path) -> str:
+    """The archive's folder as the database keeps it (undecodable bytes escaped)."""
+    return os.fsencode(folder.resolve()).decode("utf-8", "backslashreplace")
+
+
+@contextlib.contextmanager
+def _write(database: Database) -> Iterator[None]:
+    database.begin(immediate=True)
+    try:
+        yield
+    except BaseException:
+        database.connection.execute("ROLLBACK")
+        raise
+    database.end()
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "readonly" in str(exc) or "unable to open" in str(exc))
+
+
+def _prepare_place(path: Path, notify: Notify) -> bool:
+    """Whether the database may be opened at `path`: the folder exists, and nothing there
+    (the database or its -wal and -shm files) is anything but a plain file.  Something else
+    in its place (a named pipe would block forever) is removed when it can be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    for place in (path, *_companions(path)):
+        try:
+            info = place.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if stat.S_ISREG(info.st_mode):
+            continue
+        try:
+            place.unlink()
+            notify(f"removed {place}: it was not a database file")
+        except OSError:
+            notify(f"cannot use the index at {path}: {place} is not a file; working without it")
+            return False
+    _remove_leftovers(path.parent)
+    return True
+
+
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def remove_database(path: Path) -> None:
+    for place in (path, *_companions(path)):
+        with contextlib.suppress(FileNotFoundError):
+            place.unlink()
+
+
+# The cache of versions before the database: marshal files, and their temporary files.
+_OLD_CACHE = re.compile(r"[0-9a-f]{20}\.(?:idx|words)|\.tmp-.*\.idx")
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Cache files of earlier versions of news, and temporary files a killed run left."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if _OLD_CACHE.fullmatch(name):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
+# -- the caches there are, for `news cache` --
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    path: Path
+    archive: str | None
+    size: int
+    refreshed: float | None  # seconds since the epoch
+    archive_exists: bool
+
+
+def list_caches() -> list[CacheEntry]:
+    folder = cache_dir()
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".db"))
+    except OSError:
+        return []
+    return [_describe(folder / name) for name in names]
+
+
+def _describe(path: Path) -> CacheEntry:
+    size = sum(_size(p) for p in (path, *_companions(path)))
+    archive, refreshed = None, None
+    with contextlib.suppress(sqlite3.Error, OSError):
+        if stat.S_ISREG(path.lstat().st_mode):
+            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0.5)
+            try:
+                rows = dict(connection.execute(
+                    "SELECT key, value FROM meta WHERE key IN ('archive', 'refreshed')").fetchall())
+            finally:
+                connection.close()
+            archive = rows.get("archive")
+            refreshed = rows.get("refreshed")
+    exists = bool(archive) and os.path.isdir(str(archive))
+    return CacheEntry(path, archive, size, refreshed, exists)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def now() -> float:
+    return time.time()

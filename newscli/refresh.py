@@ -1,0 +1,482 @@
+"""Bringing the index up to date with the archive, in one write transaction.
+
+Only new, changed and removed files cost anything: the last listing is kept in the
+database, and a folder whose names, sizes and mtimes are all as they were is not even
+looked into.  Files are parsed in worker processes when there are many (every core helps
+on a first run), and their rows are written in bulk.  Links are stored as written (their
+target's date and slug, and their text) and resolved when read, so nothing else needs
+parsing again when a link's target moves or disappears.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from newscli.db import INDEXES, Database
+from newscli.files import Folder, Listing, Stamp, is_day_page, printable
+from newscli.models import Event
+from newscli.text import fold, words
+from newscli.textindex import NAME_BREAK
+
+ProgressCallback = Callable[[int, int], None]
+
+# git's racy-file rule: a file whose mtime is this close to the moment the walk began may
+# change again within the file system's timestamp granularity without its mtime moving,
+# so the next run reads it again, however late that run comes.
+RACY_NS = 2_000_000_000
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 300
+CHUNK = 400
+
+
+@dataclass
+class Changes:
+    """What a refresh did, for `news index` to report."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    parsed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.parsed)
+
+
+def listing_blob(listing: Listing) -> bytes:
+    return marshal.dumps(listing.parts)
+
+
+def is_current(database: Database, listing: Listing) -> bool:
+    """Whether the index holds exactly this listing and nothing needs reading again."""
+    return database.meta("listing") == listing_blob(listing) and not database.meta("recheck")
+
+
+# -- the plan: which files to parse and which rows to drop --
+
+
+class Task(NamedTuple):
+    """One file for a worker: its row id, relpath, where to read it, size and mtime."""
+
+    file: int
+    path: str
+    where: str
+    size: int
+    mtime_ns: int
+
+
+def refresh(database: Database, listing: Listing, progress: ProgressCallback | None = None,
+            rebuild: bool = False) -> Changes:
+    """Make the index match `listing`; the caller holds the write transaction."""
+    started = time.perf_counter()
+    if rebuild:
+        _empty(database)
+    writer = _Writer(database)
+    old_blob = None if rebuild else database.meta("listing")
+    if old_blob is None or writer.bulk:
+        current = listing.files()
+        paths, removed = sorted(current), list[str]()
+        changes = Changes(added=len(paths))
+    else:
+        current, paths, removed, changes = _diff(database, listing, old_blob)
+    known = {} if writer.bulk else writer.file_ids(paths + removed)
+    writer.drop_files([known.pop(p) for p in removed if p in known])
+    tasks = writer.tasks(current, paths, known)
+    if not writer.bulk:
+        writer.drop_events([t.file for t in tasks])
+        tasks += writer.orphaned_duplicates(current, {t.path for t in tasks})
+    for chunk in _parse_all(tasks, progress):
+        writer.insert(chunk)
+    writer.finish()
+    recheck = sorted(set(_racy(listing)) | set(writer.unreadable))
+    database.set_meta(listing=listing_blob(listing), recheck=json.dumps(recheck) if recheck else None,
+                      refreshed=time.time(), **writer.counts())
+    changes.parsed = len(tasks)
+    changes.seconds = time.perf_counter() - started
+    return changes
+
+
+def _diff(database: Database, listing: Listing, old_blob: bytes
+          ) -> tuple[dict[str, Stamp], list[str], list[str], Changes]:
+    """(stamps of the files looked at, paths to parse, paths removed, counts).
+
+    Only folders whose listing differs from the last one are looked into; the files the
+    last refresh could not trust (racy or unreadable) are parsed again too.
+    """
+    old = {f[0]: f for part in marshal.loads(old_blob) for f in marshal.loads(part)}
+    new = listing.folders()
+    moved = [f for f in new if old.get(f.rel) != tuple(f)]
+    looked = {f.rel for f in moved} | (old.keys() - {f.rel for f in new})
+    was = listing.files([Folder(*old[rel]) for rel in sorted(looked) if rel in old])
+    now = listing.files(moved)
+    changes = Changes()
+    paths = []
+    for path, stamp in now.items():
+        before = was.get(path)
+        if before != stamp:
+            paths.append(path)
+            if before is None:
+                changes.added += 1
+            else:
+                changes.changed += 1
+    removed = sorted(was.keys() - now.keys())
+    changes.removed = len(removed)
+    again = [p for p in json.loads(str(database.meta("recheck") or "[]")) if p not in now]
+    if again:
+        by_rel = {printable(f.rel): f for f in new}
+        for path in again:
+            folder = by_rel.get(path.rpartition("/")[0])
+            again_stamp = listing.files([folder]).get(path) if folder else None
+            if again_stamp is not None:
+                now[path] = again_stamp
+                paths.append(path)
+    return now, sorted(paths), removed, changes
+
+
+def _racy(listing: Listing) -> list[str]:
+    """Files whose mtime is too close to the start of the walk to trust an unchanged one."""
+    threshold = listing.started_ns - RACY_NS
+    racy: list[str] = []
+    for folder in listing.folders():
+        mtimes = folder.stamps[1::2]
+        if mtimes and max(mtimes) >= threshold:
+            racy += [path for path, stamp in listing.files([folder]).items()
+                     if stamp.mtime_ns >= threshold]
+    return sorted(racy)
+
+
+def _empty(database: Database) -> None:
+    connection = database.connection
+    for table in ("files", "events", "sources", "event_entities", "entities", "targets",
+                  "day_order", "search", "vocabulary"):
+        connection.execute(f"DELETE FROM {table}")
+    connection.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'archive')")
+
+
+# -- parsing, in worker processes when there is much to parse --
+
+
+def _parse_all(tasks: list[Task], progress: ProgressCallback | None
+               ) -> Iterator[list[Parsed]]:
+    chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    workers = _worker_count(len(tasks))
+    done = 0
+    if workers > 1:
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(workers) as pool:
+            for chunk in pool.imap(parse_chunk, chunks):
+                done += len(chunk)
+                if progress:
+                    progress(done, len(tasks))
+                yield chunk
+        return
+    for tasks_ in chunks:
+        chunk = parse_chunk(tasks_)
+        done += len(chunk)
+        if progress and len(tasks) >= CHUNK:
+            progress(done, len(tasks))
+        yield chunk
+
+
+def _worker_count(files: int) -> int:
+    if files < PARALLEL_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 8)
+
+
+class Parsed(NamedTuple):
+    """The rows one file gives, ready for the database (plain tuples: they cross a pipe)."""
+
+    file: tuple[Any, ...]  # files row without duplicate_of
+    event: tuple[Any, ...] | None  # events row
+    sources: list[tuple[Any, ...]]
+    entities: list[tuple[Any, ...]]  # event_entities rows
+    targets: list[tuple[Any, ...]]
+    text: tuple[Any, ...] | None  # search row
+    days: list[tuple[Any, ...]]  # day_order rows, for a day page
+    unreadable: bool  # read again next time (permissions may change)
+
+
+def parse_chunk(tasks: Sequence[Task]) -> list[Parsed]:
+    """Parse files into rows (run in a worker process)."""
+    from newscli.loader import date_from_path, load_day_page, load_file
+
+    parsed = []
+    for task in tasks:
+        row = (task.file, task.path, task.size, task.mtime_ns)
+        if is_day_page(task.path):
+            day = date_from_path(task.path) or date_from_path(os.path.realpath(task.where))
+            slugs = load_day_page(task.where, task.path) if day else []
+            days = [(day.isoformat(), slug, task.file, n) for n, slug in enumerate(slugs)] if day else []
+            parsed.append(Parsed((*row, None), None, [], [], [], None, _first_only(days), False))
+            continue
+        loaded = load_file(task.where, task.path)
+        problems = [[p.severity, p.problem, p.detail] for p in loaded.problems]
+        unreadable = any(p.problem == "cannot read file" for p in loaded.problems)
+        file_row = (*row, json.dumps(problems, ensure_ascii=False) if problems else None)
+        if loaded.event is None:
+            parsed.append(Parsed(file_row, None, [], [], [], None, [], unreadable))
+        else:
+            parsed.append(Parsed(file_row, *event_rows(task.file, loaded.event), [], unreadable))
+    return parsed
+
+
+def _first_only(days: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """A day page that lists one slug twice orders it by its first place."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for row in days:
+        if row[:2] not in seen:
+            seen.add(row[:2])
+            kept.append(row)
+    return kept
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def title_slug(title: str) -> str:
+    """The title as a file name would write it, accents folded: resolves a link written
+    with "garcia" to the file an archive named with "garc-a"."""
+    return _NOT_SLUG.sub("-", fold(title)).strip("-")
+
+
+def target_id(date: str | None, slug: str, text: str) -> int:
+    digest = hashlib.blake2b(f"{date}\0{slug}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+def event_rows(file: int, event: Event) -> tuple[
+        tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]],
+        tuple[Any, ...]]:
+    """(events row, sources, event_entities, targets, search row) of one event."""
+    day = event.date.isoformat()
+    positions = {name.casefold(): n for n, name in enumerate(event.entities)}
+    links = []
+    targets = []
+    for link in event.related:
+        link_day = link.date.isoformat() if link.date else None
+        slug = link.id.rpartition("/")[2]
+        target = target_id(link_day, slug, link.title)
+        targets.append((target, link_day, slug, link.title))
+        links.append((target, [positions[c.casefold()] for c in link.context]))
+    extra = json.dumps(event.extra, ensure_ascii=False) if event.extra else None
+    row = (file, day, event.slug, event.title, event.category, event.story, extra,
+           _links_json(links) if links else None, title_slug(event.title))
+    sources = [(file, n, s.name, s.url, s.domain) for n, s in enumerate(event.sources)]
+    entities = [(name.casefold(), file, day, n, name) for n, name in enumerate(event.entities)]
+    text = (file, " ".join(words(event.title)), _names_text(event.entities),
+            " ".join(words(event.story or "")), " ".join(words(event.category or "")),
+            _names_text([s.name for s in event.sources]))
+    return row, sources, entities, targets, text
+
+
+def _names_text(names: Sequence[str]) -> str:
+    return f" {NAME_BREAK} ".join(" ".join(words(name)) for name in names)
+
+
+def _links_json(links: list[tuple[int, list[int]]]) -> str:
+    """`[[target, [positions]], ...]`, written directly: json.dumps with options cost more than
+    the rest of the row."""
+    rows = (f"[{target},[{','.join(map(str, positions))}]]" for target, positions in links)
+    return "[" + ",".join(rows) + "]"
+
+
+# -- writing --
+
+
+@dataclass
+class _Writer:
+    """Drops and inserts rows, settles duplicate ids, and keeps the summaries (entities,
+    vocabulary, counts) in step."""
+
+    database: Database
+    bulk: bool = False  # an empty index: nothing to look up or drop, summaries made at the end
+    unreadable: list[str] = field(default_factory=list)
+    entity_keys: set[str] = field(default_factory=set)  # whose summary rows to make again
+    vocabulary: Counter[str] = field(default_factory=Counter)  # event counts to add (or remove)
+    inserted: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (date, slug) ->
+    dropped_ids: set[str] = field(default_factory=set)  # ids whose events were dropped
+
+    def __post_init__(self) -> None:
+        self.connection = self.database.connection
+        self.connection.create_function("fold", 1, fold, deterministic=True)
+        self.bulk = not self.connection.execute("SELECT 1 FROM files LIMIT 1").fetchone()
+
+    def file_ids(self, paths: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for batch in _batches(list(paths)):
+            marks = ",".join("?" * len(batch))
+            found.update(self.connection.execute(
+                f"SELECT path, id FROM files WHERE path IN ({marks})", batch).fetchall())
+        return found
+
+    def tasks(self, current: dict[str, Stamp], paths: list[str], known: dict[str, int]) -> list[Task]:
+        next_id = (self.connection.execute("SELECT max(id) FROM files").fetchone()[0] or 0) + 1
+        tasks = []
+        for path in paths:
+            stamp = current[path]
+            file = known.get(path)
+            if file is None:
+                file, next_id = next_id, next_id + 1
+            tasks.append(Task(file, path, stamp.path, stamp.size, stamp.mtime_ns))
+        return tasks
+
+    def drop_files(self, files: list[int]) -> None:
+        self.drop_events(files)
+        for batch in _batches(files):
+            marks = ",".join("?" * len(batch))
+            self.connection.execute(f"DELETE FROM files WHERE id IN ({marks})", batch)
+
+    def drop_events(self, files: list[int]) -> None:
+        """Remove the events (and day page rows) of these files; the ids they had."""
+        dropped: list[tuple[str, str]] = []
+        run = self.connection.execute
+        for batch in _batches(files):
+            marks = ",".join("?" * len(batch))
+            for text in run(f"SELECT title, entities, story, category, sources FROM search "
+                            f"WHERE rowid IN ({marks})", batch):
+                self.vocabulary.subtract(set(" ".join(text).split()))
+            self.entity_keys.update(r[0] for r in run(
+                f"SELECT entity FROM event_entities WHERE event IN ({marks})", batch))
+            dropped += run(f"SELECT date, slug FROM events WHERE file IN ({marks})", batch)
+            for table, column in (("events", "file"), ("sources", "event"), ("event_entities", "event"),
+                                  ("search", "rowid"), ("day_order", "file")):
+                run(f"DELETE FROM {table} WHERE {column} IN ({marks})", batch)
+        for key in dropped:
+            self.inserted.pop(key, None)
+            self.dropped_ids.add(f"{key[0]}/{key[1]}")
+
+    def orphaned_duplicates(self, current: dict[str, Stamp], parsing: set[str]) -> list[Task]:
+        """Files that lost an id to a file whose event was just dropped: they may win now."""
+        ids = sorted(self.dropped_ids)
+        tasks = []
+        for batch in _batches(ids):
+            marks = ",".join("?" * len(batch))
+            for file, path, size, mtime in self.connection.execute(
+                f"SELECT id, path, size, mtime_ns FROM files WHERE duplicate_of IN ({marks})",
+                batch,
+            ):
+                if path not in parsing and path in current:
+                    tasks.append(Task(file, path, current[path].path, size, mtime))
+        return tasks
+
+    def insert(self, chunk: list[Parsed]) -> None:
+        files: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        sources: list[tuple[Any, ...]] = []
+        entities: list[tuple[Any, ...]] = []
+        targets: list[tuple[Any, ...]] = []
+        texts: list[tuple[Any, ...]] = []
+        days: list[tuple[Any, ...]] = []
+        for parsed in chunk:
+            duplicate_of = self._settle(parsed)
+            files.append((*parsed.file, duplicate_of))
+            if parsed.unreadable:
+                self.unreadable.append(parsed.file[1])
+            days += parsed.days
+            if parsed.event is None or duplicate_of is not None:
+                continue
+            events.append(parsed.event)
+            sources += parsed.sources
+            entities += parsed.entities
+            targets += parsed.targets
+            if parsed.text is not None:
+                texts.append(parsed.text)
+            if not self.bulk:
+                self.entity_keys.update(row[0] for row in parsed.entities)
+                self.vocabulary.update(set(" ".join(parsed.text[1:]).split()))  # type: ignore[index]
+        run = self.connection.executemany
+        run("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
+        run("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+        run("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
+        run("INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", entities)
+        run("INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?)", targets)
+        run("INSERT INTO search (rowid, title, entities, story, category, sources) "
+            "VALUES (?, ?, ?, ?, ?, ?)", texts)
+        run("INSERT OR IGNORE INTO day_order VALUES (?, ?, ?, ?)", days)
+
+    def _settle(self, parsed: Parsed) -> str | None:
+        """The id this file loses to another (smaller) path that gives it, or None."""
+        if parsed.event is None:
+            return None
+        key = (parsed.event[1], parsed.event[2])
+        path = parsed.file[1]
+        holder = self.inserted.get(key)
+        if holder is None and not self.bulk:
+            row = self.connection.execute(
+                "SELECT e.file, f.path FROM events AS e JOIN files AS f ON f.id = e.file "
+                "WHERE e.date = ? AND e.slug = ?", key).fetchone()  # a twin indexed earlier
+            holder = (row[0], row[1]) if row else None
+        event_id = f"{key[0]}/{key[1]}"
+        if holder is not None and holder[1] < path:
+            return event_id
+        if holder is not None:  # this file's path comes first: the other loses the id
+            self.drop_events([holder[0]])
+            self.connection.execute("UPDATE files SET duplicate_of = ? WHERE id = ?", (event_id, holder[0]))
+        self.inserted[key] = (parsed.file[0], path)
+        return None
+
+    def finish(self) -> None:
+        run = self.connection.execute
+        self.connection.executescript(INDEXES)
+        if self.bulk:
+            run("DELETE FROM entities")
+            run(_ENTITY_SUMMARY.format(where=""))
+            run("DELETE FROM vocabulary")
+            run("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, search, row)")
+            run("INSERT INTO vocabulary SELECT term, doc FROM temp.search_terms")
+            return
+        keys = sorted(self.entity_keys)
+        for batch in _batches(keys):
+            marks = ",".join("?" * len(batch))
+            run(f"DELETE FROM entities WHERE key IN ({marks})", batch)
+            run(_ENTITY_SUMMARY.format(where=f"WHERE entity IN ({marks})"), batch)
+        deltas = [(term, count) for term, count in self.vocabulary.items() if count]
+        self.connection.executemany(
+            "INSERT INTO vocabulary VALUES (?, ?) ON CONFLICT (term) DO UPDATE "
+            "SET events = events + excluded.events", deltas)
+        run("DELETE FROM vocabulary WHERE events <= 0")
+
+    def counts(self) -> dict[str, int]:
+        run = self.connection.execute
+        events = run("SELECT count(*) FROM events").fetchone()[0]
+        event_files = run("SELECT count(*) FROM files WHERE NOT (path = 'index.md' "
+                          "OR path LIKE '%/index.md')").fetchone()[0]
+        return {"events": events, "files": run("SELECT count(*) FROM files").fetchone()[0],
+                "skipped": event_files - events}
+
+
+# The spelling most events use names an entity (the same at every refresh, whatever the
+# order files were read in); its first and last dates come with it.
+_ENTITY_SUMMARY = """
+INSERT INTO entities (key, name, folded, events, first, last)
+SELECT entity, name, fold(name), events, first, last FROM (
+    SELECT entity,
+           (SELECT name FROM event_entities AS s WHERE s.entity = e.entity
+            GROUP BY name ORDER BY count(*) DESC, name LIMIT 1) AS name,
+           count(*) AS events, min(date) AS first, max(date) AS last
+    FROM event_entities AS e {where} GROUP BY entity
+)
+"""
+
+
+def _batches(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
