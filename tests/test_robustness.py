@@ -1,7 +1,7 @@
 """Whatever comes in, `news` answers clearly, keeps every good event and shows no traceback.
 
 Any text and any bytes through the loader; files that are huge, unreadable, looping or
-oddly named; bad arguments; a closed pipe; Ctrl-C while indexing; --debug.
+oddly named; bad arguments; a closed pipe, a full stdout; Ctrl-C while indexing; --debug.
 """
 
 from __future__ import annotations
@@ -576,6 +576,36 @@ def test_sigint_during_indexing_exits_130_quietly(tmp_path: Path) -> None:
     assert err == ""
     assert out == ""
     assert (sorted(cache.iterdir()) if cache.exists() else []) == []  # no cache, no temp file
+
+
+# -- stdout closed or full: the user's environment, exit 74 --
+
+
+CLOSED, FULL = ">&-", ">/dev/full"
+REASONS = {CLOSED: "Bad file descriptor", FULL: "No space left on device"}
+
+
+# a small output fails as it is flushed at the end, a large one as it is written; click
+# writes --help itself; a bare `news` prints the help too
+@pytest.mark.parametrize(("args", "redirect"), [
+    ("show 2011-06-06", FULL), ("show 2011 --json", FULL), ("--help", FULL), ("show --help", FULL),
+    ("--version", FULL), ("", FULL),
+])
+def test_output_that_cannot_be_written_exits_74_with_one_line(args: str, redirect: str) -> None:
+    if redirect == FULL and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    done = _shell(f"'{sys.executable}' -m newscli {args} {redirect}")
+    assert (done.returncode, done.stderr) == (74, f"news: cannot write output: {REASONS[redirect]}\n")
+
+
+def test_a_reader_that_goes_away_is_exit_141_in_silence() -> None:
+    with subprocess.Popen([sys.executable, "-m", "newscli", "show", "2011", "--json"], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        proc.stdout.read(1)  # then the reader goes, with more than a pipe holds still to come
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (141, b"")
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(
