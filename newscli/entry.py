@@ -2,9 +2,10 @@
 
 Importing typer, rich and the rest is most of a run's start-up, and a Ctrl-C then would
 print a KeyboardInterrupt traceback from deep inside an import.  So this module imports
-only what the interpreter has already loaded, arms the handling, and only then imports the
-command line.  Whenever Ctrl-C comes (start-up, work, output, exit), the status is 130 and
-nothing is printed.
+only `os`, `signal` and `sys`, arms the handling, and only then imports the command line.
+Whenever Ctrl-C comes after that (start-up, work, output, exit), the status is 130 and
+nothing is printed.  (Before it, during the interpreter's own start-up, Python's default
+handling applies: nothing a package can change.)
 """
 
 from __future__ import annotations

@@ -629,6 +629,13 @@ def test_ctrl_c_at_any_moment_exits_130_quietly(tmp_path: Path, moment: str) -> 
     assert (proc.returncode, err) == (130, "")
 
 
+def test_the_entry_point_exits_with_the_status_errors_py_names() -> None:
+    from newscli import entry
+    from newscli.errors import ExitStatus
+
+    assert entry.INTERRUPTED == ExitStatus.INTERRUPTED  # spelt twice, so as to import nothing first
+
+
 def test_ctrl_c_while_writing_output_exits_130_quietly() -> None:
     with subprocess.Popen([sys.executable, "-m", "newscli", "show", "2011", "--json"], cwd=REPO,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
