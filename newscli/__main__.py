@@ -1,3 +1,3 @@
-from newscli.cli import main
+from newscli.entry import main
 
 main()

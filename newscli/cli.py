@@ -5,18 +5,20 @@ No file I/O and no tables here.  Exit codes are decided in one place, `NewsGroup
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
-from newscli.errors import BadInput, ExitStatus, NewsError
+from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError
 from newscli.filters import Filters, Sort
 from newscli.render import Format, error_line, indexing_progress, note_line, render
 from newscli.results import Result
@@ -51,7 +53,7 @@ NoCacheOption = Annotated[
 
 
 class NewsGroup(TyperGroup):
-    """Turns our exceptions, usage errors, Ctrl-C and closed pipes into exit codes."""
+    """Turns our exceptions, usage errors, Ctrl-C, closed pipes and failed writes into exit codes."""
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
@@ -69,12 +71,59 @@ class NewsGroup(TyperGroup):
             if _debugging(argv) and not _is_exit(exc):
                 traceback.print_exc()  # and then the usual line and exit status
             status = _report(exc, terminal or Terminal.detect())
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
-            status = ExitStatus.BROKEN_PIPE
-        sys.exit(int(status or 0))
+        # what is still buffered is written now, while a failure can still be reported
+        sys.exit(_write_stdout(sys.stdout.flush, terminal) or int(status or 0))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_writes_output(super().get_help_option(ctx))
+
+
+class NewsCommand(TyperCommand):
+    """A command whose --help output is reported like ours when it cannot be written."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_writes_output(super().get_help_option(ctx))
+
+
+def _help_writes_output(option: Any) -> Any:
+    """click writes --help itself: a failed write there is reported as ours are (exit 74)."""
+    show_help = getattr(option, "callback", None)
+    if show_help is None or hasattr(show_help, "__wrapped__"):  # none, or wrapped already
+        return option
+
+    @functools.wraps(show_help)
+    def callback(*args: Any) -> Any:
+        with _writing_output():
+            return show_help(*args)
+
+    option.callback = callback
+    return option
+
+
+def _write_stdout(write: Callable[[], object], terminal: Terminal | None) -> int | None:
+    """Call `write`, which writes stdout: None if it could, else the exit status that calls for."""
+    try:
+        with _writing_output():
+            write()
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+    except CannotWrite as exc:
+        return _report(exc, terminal or Terminal.detect())
+    return None
+
+
+@contextmanager
+def _writing_output() -> Iterator[None]:
+    """Around writes to stdout: an OSError there (stdout closed, a full disk) is the user's
+    environment, not a bug of ours, so it becomes `CannotWrite` (exit 74).  Elsewhere an
+    OSError stays an internal error: the core turns every file it cannot read into a problem."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head -1`): exit 141, in silence
+    except OSError as exc:
+        raise CannotWrite(exc) from exc
 
 
 def _debugging(argv: list[str]) -> bool:
@@ -92,14 +141,16 @@ def _report(exc: Exception, terminal: Terminal) -> int:
     if _is_exit(exc):
         return int(getattr(exc, "exit_code", 0))
     if isinstance(exc, NewsError):
+        if isinstance(exc, CannotWrite):
+            _silence_stdout()  # else what is still buffered fails once more as Python exits
         error_line(terminal, exc.message, exc.suggestions)
         return exc.exit_status
     if isinstance(exc, typer.Abort) or type(exc).__name__ == "Abort":
         return ExitStatus.INTERRUPTED
     if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `news`: the help it asks for
         context = getattr(exc, "ctx", None)
-        terminal.stdout.write(context.get_help() + "\n" if context else "")
-        return ExitStatus.OK
+        help_text = context.get_help() + "\n" if context else ""
+        return _write_stdout(lambda: terminal.stdout.write(help_text), terminal) or ExitStatus.OK
     if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error
         command = getattr(getattr(exc, "ctx", None), "command_path", None) or "news"
         error_line(terminal, f"{exc.format_message()} (see '{command} --help')")
@@ -142,7 +193,8 @@ class State:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"news {__version__}")
+        with _writing_output():
+            typer.echo(f"news {__version__}")
         raise typer.Exit()
 
 
@@ -217,7 +269,8 @@ def _answer(
 
 def _render(result: Result, output: Format, terminal: Terminal) -> int:
     try:
-        return render(result, output, terminal)
+        with _writing_output():
+            return render(result, output, terminal)
     except BrokenPipeError:  # `news ... | head -1`: the reader has all it wanted
         _silence_stdout()
         return ExitStatus.BROKEN_PIPE
@@ -227,6 +280,7 @@ def _render(result: Result, output: Format, terminal: Terminal) -> int:
 
 
 @app.command(
+    cls=NewsCommand,
     epilog="Examples:\n\n  news show 2011-06-06\n\n  news show 2011-06 --json | jq length\n\n"
     "  news show ollanta-humala-is-elected"
 )
@@ -293,6 +347,7 @@ def _filters(date_from: str | None, date_to: str | None, on: str | None, categor
 
 
 @app.command(
+    cls=NewsCommand,
     epilog="Examples:\n\n  news search \"peru runoff\"\n\n"
     "  news search fujimoro --from 2011 --to 2016-06\n\n"
     "  news search '\"state of emergency\"' --sort -date --limit 5\n\n"
@@ -331,6 +386,7 @@ def search(
 
 
 @app.command(
+    cls=NewsCommand,
     epilog="Examples:\n\n  news related \"Ollanta Humala\"\n\n"
     "  news related humala --from 2011 --sort -date\n\n"
     "  news related ollanta-humala-is-elected-president-of-peru-in-the-peruvian-general-election"
@@ -370,6 +426,7 @@ def related(
 
 
 @app.command(
+    cls=NewsCommand,
     epilog="Examples:\n\n  news check\n\n  news check --verbose\n\n"
     "  news check --json | jq -r '.[] | select(.severity == \"error\") | .path' | sort -u\n\n"
     "Exit status: 0 when there is no error (warnings alone, such as related links to files "
@@ -396,6 +453,7 @@ def check(
 
 @app.command(
     "index",
+    cls=NewsCommand,
     epilog="Examples:\n\n  news index\n\n  news -d ~/archive index --rebuild\n\n"
     "  sqlite3 \"$(news index --json | jq -r .database)\" 'SELECT count(*) FROM events'\n\n"
     "Every command brings the index up to date by itself; this one says what it did and where "
@@ -421,6 +479,7 @@ def index_command(
 
 @app.command(
     "cache",
+    cls=NewsCommand,
     epilog="Examples:\n\n  news cache\n\n  news cache --prune\n\n  news cache --json | jq -r '.[].archive'",
 )
 def cache_command(

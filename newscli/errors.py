@@ -11,6 +11,7 @@ class ExitStatus(IntEnum):
     NOTHING_FOUND = 1  # a valid request with no answer; `news check`: errors found
     BAD_INPUT = 2
     INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE); --debug shows the traceback
+    CANNOT_WRITE = 74  # stdout is closed or its disk full (EX_IOERR): the user's environment
     INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
     BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`news ... | head -1`)
 
@@ -38,3 +39,12 @@ class NothingFound(NewsError):
 
 class Ambiguous(NothingFound):
     """An id prefix that names several events; the candidates are the suggestions."""
+
+
+class CannotWrite(NewsError):
+    """Our output could not be written: stdout closed, its disk full, an I/O error."""
+
+    exit_status = ExitStatus.CANNOT_WRITE
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"cannot write output: {error.strerror or error}")

@@ -2,6 +2,11 @@
 
 The only module that imports rich.  Commands hand it a result (results.py); it picks
 the format, writes data to stdout and messages to stderr, and says the exit status.
+
+Archive text is untrusted: whatever a file holds, it goes through `printable` (control
+characters escaped) before any text stream, and reaches rich only as a `Text`, never as
+markup.  The only escape sequences written are ours: colour, the progress bar, and links
+to a source's own web address.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from newscli.errors import ExitStatus
 from newscli.models import Event, Problem, Related, Source
@@ -46,6 +52,43 @@ class Format(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+# -- archive text, made safe to print --
+
+# C0 controls (tab and newline among them), DEL, C1 controls, and lone surrogates, which
+# no UTF-8 stream can take: none of them reaches a terminal or a text stream raw
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """`text` as it may be printed: every control character and lone surrogate escaped.
+
+    A title holding ESC ] 52 would otherwise write the user's clipboard, ESC [ 2 J clear the
+    screen, a tab or newline break a row.  Tab, newline and carriage return show as `\\t`,
+    `\\n`, `\\r`; other controls as `\\xHH` (`\\x1b`, `\\x9b`); a lone surrogate as `\\udXXX`.
+    Everything else is left as it is, backslashes included: JSON keeps the exact text.
+    """
+    if _UNPRINTABLE.search(text) is None:
+        return text  # the common case, and no copy
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+# json.dumps escapes C0 controls, but with ensure_ascii=False leaves DEL, the C1 controls
+# and lone surrogates raw; as \u escapes they are the same text to a JSON reader
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def _json_text(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # -- the JSON contract --
@@ -196,15 +239,23 @@ def note_line(term: Terminal, message: str) -> None:
 
 
 def _say(term: Terminal, style: str, message: str, lines: Sequence[str] = ()) -> None:
+    # messages quote archive text (a suggested id, a matched name) and arguments
+    message, lines = printable(message), [printable(line) for line in lines]
+    with suppress(OSError):  # stderr itself closed or full: nowhere is left to say it
+        _say_printable(term, style, message, lines)
+
+
+def _say_printable(term: Terminal, style: str, message: str, lines: Sequence[str]) -> None:
     if not (term.color and term.stderr_is_tty):
         term.stderr.write("".join(f"{line}\n" for line in (f"news: {message}", *lines)))
         return
     from rich.text import Text
 
     console = _stderr_console(term)
-    console.print(Text.assemble(("news: ", style), message))
+    limit = _cell_limit(term.width)
+    console.print(Text.assemble(("news: ", style), _cut(message, limit)))
     for line in lines:
-        console.print(Text(line))
+        console.print(Text(_cut(line, limit)))
 
 
 @contextmanager
@@ -241,7 +292,7 @@ def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | N
 
 
 def _write_json(term: Terminal, items: Any) -> None:
-    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    text = _json_text(items, indent=2) + "\n"
     # in pieces: a reader that goes away during one huge write() is not always reported
     for start in range(0, len(text), 1 << 16):
         term.stdout.write(text[start : start + (1 << 16)])
@@ -251,20 +302,30 @@ def _write_jsonl(term: Terminal, items: Any) -> None:
     if items is None:
         return
     for item in items if isinstance(items, list) else [items]:
-        term.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+        term.stdout.write(_json_text(item) + "\n")
 
 
 def _write_csv(term: Terminal, result: Result) -> None:
     header, rows = _rows(result, for_csv=True)
     writer = csv.writer(term.stdout, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_field(field) for field in row] for row in rows)
 
 
 # -- rows: the piped form and CSV --
 
+# one field of a row: a text, or several (a source's name, domain and URL) shown tab-separated
+Field = str | tuple[str, ...]
 
-def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[list[str]]]:
+
+def _field(field: Field) -> str:
+    """A field as printed: its text escaped, so that a tab or a newline in it is never a separator."""
+    if isinstance(field, str):
+        return printable(field)
+    return "\t".join(printable(part) for part in field)
+
+
+def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[Sequence[Field]]]:
     if isinstance(result, EventList):
         header = ["date", "title", "id"]
         if for_csv:
@@ -302,8 +363,8 @@ def _date(link: Related) -> str:
     return link.date.isoformat() if link.date else ""
 
 
-def _detail_rows(event: Event) -> list[list[str]]:
-    rows = [
+def _detail_rows(event: Event) -> list[list[Field]]:
+    rows: list[list[Field]] = [
         ["id", event.id],
         ["date", event.date.isoformat()],
         ["title", event.title],
@@ -312,28 +373,23 @@ def _detail_rows(event: Event) -> list[list[str]]:
         ["entities", ", ".join(event.entities)],
         ["path", event.path],
     ]
-    rows += [["source", "\t".join([s.name, s.domain or "", s.url or ""])] for s in event.sources]
+    rows += [["source", (s.name, s.domain or "", s.url or "")] for s in event.sources]
     rows += [
-        ["related", "\t".join([_date(r), r.title, ", ".join(r.context),
-                               "found" if r.found else "not in archive", r.id])]
+        ["related", (_date(r), r.title, ", ".join(r.context), "found" if r.found else "not in archive",
+                     r.id)]
         for r in event.related
     ]
     return rows
 
 
-def _clean(field: str) -> str:
-    """One field of a tab-separated row: no tabs or line breaks inside it."""
-    return " ".join(field.split()) if ("\t" in field or "\n" in field or "\r" in field) else field
-
-
 def _write_plain(term: Terminal, result: Result) -> None:
     _, rows = _rows(result)
     if isinstance(result, EventDetail):
-        lines: Iterable[str] = (f"{name}: {value}" for name, value in rows)
+        lines: Iterable[str] = (f"{_field(name)}: {_field(value)}" for name, value in rows)
     elif isinstance(result, CheckReport):
         lines = (_problem_line(p) for p in _shown_problems(result))
     else:
-        lines = ("\t".join(_clean(f) for f in row) for row in rows)
+        lines = ("\t".join(_field(f) for f in row) for row in rows)
     if term.color:  # --color always on a pipe: the same rows, tabs kept, with ANSI styles
         terms = result.highlight if isinstance(result, EventList) else ()
         lines = ("\t".join(_coloured(field, terms) for field in line.split("\t")) for line in lines)
@@ -380,6 +436,61 @@ def _console(term: Terminal) -> Console:
                    width=term.width, highlight=False)
 
 
+# rich measures and wraps every character of a cell: on a 50 MB title it never finishes.
+# A cell can show no more than a screen of lines of the terminal's width, so each is cut to
+# that before rich sees it, and a giant field costs what a normal one does.  (Piped and JSON
+# output keep the full text.)
+_SCREEN_LINES = 50
+
+
+def _cell_limit(width: int) -> int:
+    return max(width, 20) * _SCREEN_LINES
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` escaped and cut to `limit` characters, an ellipsis marking the cut."""
+    shown = printable(text[:limit])  # cut first: escaping a giant field would cost its size
+    if len(text) > limit or len(shown) > limit:
+        return shown[: limit - 1] + "…"
+    return shown
+
+
+def _cell(text: str, limit: int, style: str | Style = "") -> Text:
+    """Archive text for rich: escaped, cut to what a screen shows, and never read as markup."""
+    from rich.text import Text
+
+    return Text(_cut(text, limit), style=style)
+
+
+# a URL no link is made of: a control character, a space of any kind, a lone surrogate
+_NOT_IN_LINKS = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# terminals drop longer link targets (VTE's limit); a giant one is not even looked at
+_LONGEST_LINK = 2083
+# what a link of ours may hold as it is: printable ASCII but the space (what OSC 8 allows);
+# anything else is %-encoded
+_URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+def _link(url: str | None) -> Style | str:
+    """A hyperlink (OSC 8) to `url` when it is a well-formed http(s) web address, else none.
+
+    A source's name links to its own URL; a URL with a control character or a space, no
+    host, or another scheme (`javascript:`, `file:`) gives plain text.
+    """
+    if not url or len(url) > _LONGEST_LINK or _NOT_IN_LINKS.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises ValueError for a port that is not a number
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    from rich.style import Style
+
+    return Style(link=quote(url, safe=_URL_SAFE))
+
+
 def highlight_words(text: str, terms: Sequence[str]) -> Text:
     """`text` with every word whose folded form is one of `terms` in bold yellow."""
     from rich.text import Text
@@ -396,56 +507,58 @@ def highlight_words(text: str, terms: Sequence[str]) -> Text:
 
 def _write_rich(term: Terminal, result: Result) -> None:
     console = _console(term)
+    limit = _cell_limit(term.width)
     if isinstance(result, EventList):
         if result.events:
-            console.print(_event_table(result))
+            console.print(_event_table(result, limit))
     elif isinstance(result, EventDetail):
         if result.event:
-            _print_detail(console, result.event)
+            _print_detail(console, result.event, limit)
     elif isinstance(result, RelatedList):
         if result.rows:
-            console.print(_related_table(result))
+            console.print(_related_table(result, limit))
     elif isinstance(result, IndexReport):
-        console.print(_fields_grid(index_json(result)))
+        console.print(_fields_grid(index_json(result), limit))
     elif isinstance(result, CacheReport):
         if result.rows:
-            console.print(_cache_table(result))
+            console.print(_cache_table(result, limit))
     else:
         for problem in _shown_problems(result):
-            console.print(_problem_text(problem))
+            console.print(_problem_text(problem, limit))
 
 
-def _event_table(result: EventList) -> Table:
+def _event_table(result: EventList, limit: int) -> Table:
     from rich.table import Table
 
-    table = Table(caption=result.caption or None, caption_justify="left", expand=True,
-                  header_style="bold")
+    # a Text caption loses rich's own style for one: given back here
+    caption = _cell(result.caption, limit, style="table.caption") if result.caption else None
+    table = Table(caption=caption, caption_justify="left", expand=True, header_style="bold")
     if result.scores is not None:
         table.add_column("Score", justify="right", style="dim", no_wrap=True)
     table.add_column("Date", style="cyan", no_wrap=True)
     table.add_column("Title", ratio=1)
     table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=36)
     for i, event in enumerate(result.events):
-        cells: list[Any] = [event.date.isoformat(), highlight_words(event.title, result.highlight),
-                            event.id]
+        cells: list[Any] = [_cell(event.date.isoformat(), limit),
+                            highlight_words(_cut(event.title, limit), result.highlight),
+                            _cell(event.id, limit)]
         if result.scores is not None:
-            cells.insert(0, f"{result.scores[i]:.2f}")
+            cells.insert(0, _cell(f"{result.scores[i]:.2f}", limit))
         table.add_row(*cells)
     return table
 
 
-def _print_detail(console: Console, event: Event) -> None:
+def _print_detail(console: Console, event: Event, limit: int) -> None:
     from rich.table import Table
-    from rich.text import Text
 
-    console.print(Text(event.title, style="bold"))
+    console.print(_cell(event.title, limit, style="bold"))
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
     fields.add_column()
     for name, value in (("date", event.date.isoformat()), ("category", event.category),
                         ("story", event.story), ("entities", ", ".join(event.entities)),
                         ("id", event.id), ("path", event.path)):
-        fields.add_row(name, Text(value or "-"))
+        fields.add_row(name, _cell(value or "-", limit))
     console.print(fields)
     if event.sources:
         sources = Table(title="Sources", title_justify="left", expand=True, header_style="bold")
@@ -453,7 +566,8 @@ def _print_detail(console: Console, event: Event) -> None:
         sources.add_column("Domain", style="cyan", no_wrap=True)
         sources.add_column("URL", overflow="fold", ratio=1)
         for s in event.sources:
-            sources.add_row(Text(s.name), s.domain or "-", Text(s.url or "-"))
+            sources.add_row(_cell(s.name, limit, style=_link(s.url)), _cell(s.domain or "-", limit),
+                            _cell(s.url or "-", limit))
         console.print(sources)
     if event.related:
         related = Table(title="Related", title_justify="left", expand=True, header_style="bold",
@@ -463,16 +577,21 @@ def _print_detail(console: Console, event: Event) -> None:
         related.add_column("Title", ratio=3)
         related.add_column("Context", ratio=1, style="green")
         for r in event.related:
-            related.add_row("" if r.found else Text("✗", style="red"), _date(r), Text(r.title),
-                            Text(", ".join(r.context)))
+            related.add_row(_not_found_mark(r), _cell(_date(r), limit), _cell(r.title, limit),
+                            _cell(", ".join(r.context), limit))
         console.print(related)
 
 
-def _related_table(result: RelatedList) -> Table:
-    from rich.table import Table
+def _not_found_mark(link: Related) -> Text:
     from rich.text import Text
 
-    table = Table(title=Text(f"Related to: {result.event.title}"), title_justify="left",
+    return Text("") if link.found else Text("✗", style="red")
+
+
+def _related_table(result: RelatedList, limit: int) -> Table:
+    from rich.table import Table
+
+    table = Table(title=_cell(f"Related to: {result.event.title}", limit), title_justify="left",
                   expand=True, header_style="bold", caption="✗ = not in this archive",
                   caption_justify="left")
     table.add_column("", no_wrap=True)
@@ -483,36 +602,36 @@ def _related_table(result: RelatedList) -> Table:
     table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=24)
     for row in result.rows:
         link = row.link
-        table.add_row("" if link.found else Text("✗", style="red"), _date(link), Text(link.title),
-                      Text(", ".join(link.context)), row.via, link.id)
+        table.add_row(_not_found_mark(link), _cell(_date(link), limit), _cell(link.title, limit),
+                      _cell(", ".join(link.context), limit), _cell(row.via, limit),
+                      _cell(link.id, limit))
     return table
 
 
-def _fields_grid(fields: dict[str, Any]) -> Table:
+def _fields_grid(fields: dict[str, Any], limit: int) -> Table:
     from rich.table import Table
-    from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     for name, value in fields.items():
-        grid.add_row(name, Text(_text(value)))
+        grid.add_row(name, _cell(_text(value), limit))
     return grid
 
 
-def _cache_table(report: CacheReport) -> Table:
+def _cache_table(report: CacheReport, limit: int) -> Table:
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(caption=f"in {report.folder}" + (" (removed)" if report.removed else ""),
-                  caption_justify="left", expand=True, header_style="bold")
+    caption = f"in {report.folder}" + (" (removed)" if report.removed else "")
+    table = Table(caption=_cell(caption, limit, style="table.caption"), caption_justify="left",
+                  expand=True, header_style="bold")
     table.add_column("Archive", ratio=1)
     table.add_column("Size", justify="right", no_wrap=True)
     table.add_column("Refreshed", style="cyan", no_wrap=True)
     table.add_column("Exists", no_wrap=True)
     for row in report.rows:
-        table.add_row(Text(row.archive or "?"), _size(row.size), _timestamp(row.refreshed) or "-",
-                      "yes" if row.archive_exists else Text("no", style="red"))
+        table.add_row(_cell(row.archive or "?", limit), _size(row.size), _timestamp(row.refreshed) or "-",
+                      "yes" if row.archive_exists else _cell("no", limit, style="red"))
     return table
 
 
@@ -544,18 +663,18 @@ def _shown_problems(report: CheckReport) -> list[Problem]:
 
 def _problem_line(problem: Problem) -> str:
     """`path: severity: problem (detail)`, on one line whatever the path or detail holds."""
-    detail = f" ({_clean(problem.detail)})" if problem.detail else ""
-    return f"{_clean(problem.path)}: {problem.severity}: {problem.problem}{detail}"
+    detail = f" ({printable(problem.detail)})" if problem.detail else ""
+    return f"{printable(problem.path)}: {problem.severity}: {printable(problem.problem)}{detail}"
 
 
-def _problem_text(problem: Problem) -> Text:
+def _problem_text(problem: Problem, limit: int) -> Text:
     from rich.text import Text
 
     style = "red" if problem.severity == "error" else "yellow"
-    text = Text.assemble((problem.path, "bold"), ": ", (problem.severity, style), ": ",
-                         problem.problem)
+    text = Text.assemble((_cut(problem.path, limit), "bold"), ": ", (problem.severity, style), ": ",
+                         _cut(problem.problem, limit))
     if problem.detail:
-        text.append(f" ({problem.detail})", style="dim")
+        text.append(f" ({_cut(problem.detail, limit)})", style="dim")
     return text
 
 

@@ -1,7 +1,8 @@
 """Whatever comes in, `news` answers clearly, keeps every good event and shows no traceback.
 
 Any text and any bytes through the loader; files that are huge, unreadable, looping or
-oddly named; bad arguments; a closed pipe; Ctrl-C while indexing; --debug.
+oddly named; bad arguments; a closed pipe, a closed or full stdout; Ctrl-C at any moment;
+--debug.
 """
 
 from __future__ import annotations
@@ -579,6 +580,108 @@ def test_sigint_during_indexing_exits_130_quietly(tmp_path: Path, monkeypatch: p
     assert sorted(p.suffix for p in cache.iterdir()) in ([], [".db"])
     monkeypatch.setenv("NEWS_CACHE_DIR", str(cache))
     assert _events_in_cache(root) == 0
+
+
+# the real entry point (`python -m newscli`), paused at a chosen moment until Ctrl-C comes
+_PAUSED_NEWS = """\
+import atexit, importlib.abc, runpy, sys, time
+from pathlib import Path
+
+ready, moment, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+
+
+def pause(*_):
+    ready.touch()
+    time.sleep(30)  # Ctrl-C comes now
+
+
+class SlowImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            pause()
+
+
+if moment == "start-up":  # while the command line's modules import
+    sys.meta_path.insert(0, SlowImport())
+elif moment == "work":  # while the archive is read
+    import newscli.loader as loader
+
+    real = loader.load_file
+    loader.load_file = lambda *given: pause() or real(*given)
+elif moment == "exit":  # as the interpreter shuts down, the answer printed
+    atexit.register(pause)
+sys.argv = ["news", *args]
+runpy.run_module("newscli", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("moment", ["start-up", "work", "exit"])
+def test_ctrl_c_at_any_moment_exits_130_quietly(tmp_path: Path, moment: str) -> None:
+    script, ready = tmp_path / "paused_news.py", tmp_path / "paused"
+    script.write_text(_PAUSED_NEWS, encoding="utf-8")
+    env = {**os.environ, "NEWS_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    with subprocess.Popen([sys.executable, str(script), str(ready), moment, "show", "2011-06-06"],
+                          cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ready.exists(), proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (130, "")
+
+
+def test_the_entry_point_exits_with_the_status_errors_py_names() -> None:
+    from newscli import entry
+    from newscli.errors import ExitStatus
+
+    assert entry.INTERRUPTED == ExitStatus.INTERRUPTED  # spelt twice, so as to import nothing first
+
+
+def test_ctrl_c_while_writing_output_exits_130_quietly() -> None:
+    with subprocess.Popen([sys.executable, "-m", "newscli", "show", "2011", "--json"], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        proc.stdout.read(1)  # output has begun, and stops when the pipe is full: nobody reads it
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (130, b"")
+
+
+# -- stdout closed or full: the user's environment, exit 74 --
+
+
+CLOSED, FULL = ">&-", ">/dev/full"
+REASONS = {CLOSED: "Bad file descriptor", FULL: "No space left on device"}
+
+
+# a small output fails as it is flushed at the end, a large one as it is written; click
+# writes --help itself; a bare `news` prints the help too
+@pytest.mark.parametrize(("args", "redirect"), [
+    ("show 2011-06-06", CLOSED), ("show 2011-06-06", FULL), ("show 2011 --json", CLOSED),
+    ("show 2011 --json", FULL), ("--help", CLOSED), ("show --help", FULL), ("--version", FULL), ("", CLOSED),
+])
+def test_output_that_cannot_be_written_exits_74_with_one_line(args: str, redirect: str) -> None:
+    if redirect == FULL and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    done = _shell(f"'{sys.executable}' -m newscli {args} {redirect}")
+    assert (done.returncode, done.stderr) == (74, f"news: cannot write output: {REASONS[redirect]}\n")
+
+
+def test_nothing_to_write_on_a_closed_stdout_is_no_error() -> None:
+    done = _shell(f"'{sys.executable}' -m newscli show 1999-01-01 >&-")
+    assert (done.returncode, done.stderr) == (1, f"news: no events on 1999-01-01 in {SAMPLE}\n")
+
+
+def test_a_reader_that_goes_away_is_exit_141_in_silence() -> None:
+    with subprocess.Popen([sys.executable, "-m", "newscli", "show", "2011", "--json"], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        proc.stdout.read(1)  # then the reader goes, with more than a pipe holds still to come
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (141, b"")
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(
