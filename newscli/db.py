@@ -134,6 +134,8 @@ class Damaged(Exception):
 class Database:
     connection: sqlite3.Connection
     path: Path | None  # None: in memory (--no-cache, or no usable cache directory)
+    # a first index is built in this file, with no journal, and put in place when whole
+    building: Path | None = None
 
     @property
     def in_memory(self) -> bool:
@@ -165,6 +167,11 @@ def open_database(folder: Path, use_cache: bool, notify: Notify) -> Database:
     path = database_path(folder)
     if not _prepare_place(path, notify):
         return _memory()
+    if not path.exists():
+        try:
+            return _first_build(path, folder)
+        except (OSError, sqlite3.Error):
+            pass  # a folder we may not write in: the usual way says so
     for attempt in (1, 2):
         try:
             database = _connect(path)
@@ -179,6 +186,50 @@ def open_database(folder: Path, use_cache: bool, notify: Notify) -> Database:
             notify(f"the index at {path} could not be used ({exc}); rebuilding it")
             remove_database(path)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _first_build(path: Path, folder: Path) -> Database:
+    """A database for the first index of an archive, in a file of its own: written with no
+    journal (the WAL doubled the writes of a first build) and put in place by `publish`."""
+    building = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    remove_database(building)
+    connection = sqlite3.connect(building, isolation_level=None, check_same_thread=False)
+    try:
+        _tune(connection)
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes are built
+        connection.executescript(TABLES)
+        database = Database(connection, path, building)
+        database.set_meta(schema=SCHEMA_VERSION, archive=_archive_text(folder))
+    except BaseException:
+        connection.close()
+        remove_database(building)
+        raise
+    return database
+
+
+def publish(database: Database, folder: Path, notify: Notify) -> Database:
+    """Put a first build in place, unless another run put one there first, and open it."""
+    assert database.building is not None and database.path is not None
+    connection = database.connection
+    connection.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later opening uses it
+    connection.close()
+    try:
+        os.link(database.building, database.path)  # only where there is none yet
+    except FileExistsError:
+        pass  # another run finished first: its index is used (and refreshed if need be)
+    except OSError:
+        if not database.path.exists():
+            os.replace(database.building, database.path)
+    remove_database(database.building)
+    return open_database(folder, True, notify)
+
+
+def discard(database: Database) -> None:
+    database.close()
+    if database.building is not None:
+        remove_database(database.building)
 
 
 def _memory() -> Database:
@@ -291,6 +342,8 @@ def remove_database(path: Path) -> None:
 
 # The cache of versions before the database: marshal files, and their temporary files.
 _OLD_CACHE = re.compile(r"[0-9a-f]{20}\.(?:idx|words)|\.tmp-.*\.idx")
+# A first build in progress: the database's name, the pid of its run, .tmp
+_BUILDING = re.compile(r"[0-9a-f]{20}\.db\.(\d+)\.tmp(?:-wal|-shm|-journal)?")
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -300,9 +353,23 @@ def _remove_leftovers(folder: Path) -> None:
     except OSError:
         return
     for name in names:
-        if _OLD_CACHE.fullmatch(name):
+        building = _BUILDING.fullmatch(name)
+        if _OLD_CACHE.fullmatch(name) or (building and not _alive(int(building.group(1)))):
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a run with this pid may still be building (a killed one left its file)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or no way to tell: leave its file
+    return True
 
 
 # -- the caches there are, for `news cache` --

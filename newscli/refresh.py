@@ -166,8 +166,7 @@ def _empty(database: Database) -> None:
 # -- parsing, in worker processes when there is much to parse --
 
 
-def _parse_all(tasks: list[Task], progress: ProgressCallback | None
-               ) -> Iterator[list[Parsed]]:
+def _parse_all(tasks: list[Task], progress: ProgressCallback | None) -> Iterator[Rows]:
     chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     workers = _worker_count(len(tasks))
     done = 0
@@ -175,19 +174,21 @@ def _parse_all(tasks: list[Task], progress: ProgressCallback | None
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        token = f"{os.getpid()}-{time.time_ns()}"
         with multiprocessing.get_context(method).Pool(workers) as pool:
-            for chunk in pool.imap(parse_chunk, chunks):
-                done += len(chunk)
+            for rows in pool.imap(_parse_job, [(token, chunk) for chunk in chunks]):
+                done += len(rows.files)
                 if progress:
                     progress(done, len(tasks))
-                yield chunk
+                yield rows
         return
-    for tasks_ in chunks:
-        chunk = parse_chunk(tasks_)
-        done += len(chunk)
+    sent: set[int] = set()
+    for chunk in chunks:
+        rows = parse_chunk(chunk, sent)
+        done += len(rows.files)
         if progress and len(tasks) >= CHUNK:
             progress(done, len(tasks))
-        yield chunk
+        yield rows
 
 
 def _worker_count(files: int) -> int:
@@ -200,41 +201,65 @@ def _worker_count(files: int) -> int:
     return min(cores, 8)
 
 
-class Parsed(NamedTuple):
-    """The rows one file gives, ready for the database (plain tuples: they cross a pipe)."""
+class Rows(NamedTuple):
+    """The rows a chunk of files gives, ready for the database: lists of plain tuples, which
+    cross a pipe cheaply (an object per file cost more to unpickle than to insert)."""
 
-    file: tuple[Any, ...]  # files row without duplicate_of
-    event: tuple[Any, ...] | None  # events row
+    files: list[tuple[Any, ...]]  # files rows, without duplicate_of
+    events: list[tuple[Any, ...]]
     sources: list[tuple[Any, ...]]
     entities: list[tuple[Any, ...]]  # event_entities rows
-    targets: list[tuple[Any, ...]]
-    text: tuple[Any, ...] | None  # search row
-    days: list[tuple[Any, ...]]  # day_order rows, for a day page
-    unreadable: bool  # read again next time (permissions may change)
+    targets: list[tuple[Any, ...]]  # only those not sent before in this refresh
+    texts: list[tuple[Any, ...]]  # search rows
+    days: list[tuple[Any, ...]]  # day_order rows, from day pages
+    unreadable: list[str]  # paths to read again next time (permissions may change)
 
 
-def parse_chunk(tasks: Sequence[Task]) -> list[Parsed]:
-    """Parse files into rows (run in a worker process)."""
+_sent_targets: tuple[str, set[int]] = ("", set())
+
+
+def _parse_job(job: tuple[str, Sequence[Task]]) -> Rows:
+    """A worker's chunk; the targets it has sent already in this refresh are not sent again
+    (each is linked ten times on average)."""
+    global _sent_targets
+    token, tasks = job
+    if _sent_targets[0] != token:
+        _sent_targets = (token, set())
+    return parse_chunk(tasks, _sent_targets[1])
+
+
+def parse_chunk(tasks: Sequence[Task], sent: set[int] | None = None) -> Rows:
+    """Parse files into rows; `sent` holds the targets already sent (and gets these)."""
     from newscli.loader import date_from_path, load_day_page, load_file
 
-    parsed = []
+    sent = set() if sent is None else sent
+    rows = Rows([], [], [], [], [], [], [], [])
     for task in tasks:
-        row = (task.file, task.path, task.size, task.mtime_ns)
         if is_day_page(task.path):
+            rows.files.append((task.file, task.path, task.size, task.mtime_ns, None))
             day = date_from_path(task.path) or date_from_path(os.path.realpath(task.where))
-            slugs = load_day_page(task.where, task.path) if day else []
-            days = [(day.isoformat(), slug, task.file, n) for n, slug in enumerate(slugs)] if day else []
-            parsed.append(Parsed((*row, None), None, [], [], [], None, _first_only(days), False))
+            if day:
+                slugs = load_day_page(task.where, task.path)
+                rows.days.extend(_first_only([(day.isoformat(), slug, task.file, n)
+                                              for n, slug in enumerate(slugs)]))
             continue
         loaded = load_file(task.where, task.path)
         problems = [[p.severity, p.problem, p.detail] for p in loaded.problems]
-        unreadable = any(p.problem == "cannot read file" for p in loaded.problems)
-        file_row = (*row, json.dumps(problems, ensure_ascii=False) if problems else None)
-        if loaded.event is None:
-            parsed.append(Parsed(file_row, None, [], [], [], None, [], unreadable))
-        else:
-            parsed.append(Parsed(file_row, *event_rows(task.file, loaded.event), [], unreadable))
-    return parsed
+        rows.files.append((task.file, task.path, task.size, task.mtime_ns,
+                           json.dumps(problems, ensure_ascii=False) if problems else None))
+        if any(p.problem == "cannot read file" for p in loaded.problems):
+            rows.unreadable.append(task.path)
+        if loaded.event is not None:
+            event, sources, entities, targets, text = event_rows(task.file, loaded.event)
+            rows.events.append(event)
+            rows.sources.extend(sources)
+            rows.entities.extend(entities)
+            rows.texts.append(text)
+            for target in targets:
+                if target[0] not in sent:
+                    sent.add(target[0])
+                    rows.targets.append(target)
+    return rows
 
 
 def _first_only(days: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
@@ -258,6 +283,7 @@ def title_slug(title: str) -> str:
 
 
 def target_id(date: str | None, slug: str, text: str) -> int:
+    """A link's row in `targets`: the same link text to the same place is stored once."""
     digest = hashlib.blake2b(f"{date}\0{slug}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8)
     return int.from_bytes(digest.digest(), "little", signed=True)
 
@@ -267,35 +293,31 @@ def event_rows(file: int, event: Event) -> tuple[
         tuple[Any, ...]]:
     """(events row, sources, event_entities, targets, search row) of one event."""
     day = event.date.isoformat()
-    positions = {name.casefold(): n for n, name in enumerate(event.entities)}
-    links = []
+    positions = {name.casefold(): str(n) for n, name in enumerate(event.entities)}
     targets = []
-    for link in event.related:
-        link_day = link.date.isoformat() if link.date else None
-        slug = link.id.rpartition("/")[2]
-        target = target_id(link_day, slug, link.title)
-        targets.append((target, link_day, slug, link.title))
-        links.append((target, [positions[c.casefold()] for c in link.context]))
+    links = []
+    for link_id, _date, title, context, _found in event.related:
+        link_day, _, slug = link_id.rpartition("/")
+        target = target_id(link_day or None, slug, title)
+        targets.append((target, link_day or None, slug, title))
+        places = ",".join([positions[c.casefold()] for c in context])
+        links.append(f"[{target},[{places}]]")
     extra = json.dumps(event.extra, ensure_ascii=False) if event.extra else None
     row = (file, day, event.slug, event.title, event.category, event.story, extra,
-           _links_json(links) if links else None, title_slug(event.title))
+           f"[{','.join(links)}]" if links else None, title_slug(event.title))
     sources = [(file, n, s.name, s.url, s.domain) for n, s in enumerate(event.sources)]
     entities = [(name.casefold(), file, day, n, name) for n, name in enumerate(event.entities)]
     text = (file, " ".join(words(event.title)), _names_text(event.entities),
-            " ".join(words(event.story or "")), " ".join(words(event.category or "")),
+            " ".join(words(event.story)) if event.story else "",
+            " ".join(words(event.category)) if event.category else "",
             _names_text([s.name for s in event.sources]))
     return row, sources, entities, targets, text
 
 
 def _names_text(names: Sequence[str]) -> str:
-    return f" {NAME_BREAK} ".join(" ".join(words(name)) for name in names)
-
-
-def _links_json(links: list[tuple[int, list[int]]]) -> str:
-    """`[[target, [positions]], ...]`, written directly: json.dumps with options cost more than
-    the rest of the row."""
-    rows = (f"[{target},[{','.join(map(str, positions))}]]" for target, positions in links)
-    return "[" + ",".join(rows) + "]"
+    """The names' words with a break between names, folded in one call (a call per name
+    was a tenth of the parse)."""
+    return " ".join(words(f" {NAME_BREAK} ".join(names))) if names else ""
 
 
 # -- writing --
@@ -377,65 +399,60 @@ class _Writer:
                     tasks.append(Task(file, path, current[path].path, size, mtime))
         return tasks
 
-    def insert(self, chunk: list[Parsed]) -> None:
-        files: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        sources: list[tuple[Any, ...]] = []
-        entities: list[tuple[Any, ...]] = []
-        targets: list[tuple[Any, ...]] = []
-        texts: list[tuple[Any, ...]] = []
-        days: list[tuple[Any, ...]] = []
-        for parsed in chunk:
-            duplicate_of = self._settle(parsed)
-            files.append((*parsed.file, duplicate_of))
-            if parsed.unreadable:
-                self.unreadable.append(parsed.file[1])
-            days += parsed.days
-            if parsed.event is None or duplicate_of is not None:
-                continue
-            events.append(parsed.event)
-            sources += parsed.sources
-            entities += parsed.entities
-            targets += parsed.targets
-            if parsed.text is not None:
-                texts.append(parsed.text)
-            if not self.bulk:
-                self.entity_keys.update(row[0] for row in parsed.entities)
-                self.vocabulary.update(set(" ".join(parsed.text[1:]).split()))  # type: ignore[index]
+    def insert(self, rows: Rows) -> None:
+        self.unreadable += rows.unreadable
+        losers = self._settle(rows)
+        events, sources, entities, texts = rows.events, rows.sources, rows.entities, rows.texts
+        if losers:
+            events = [row for row in events if row[0] not in losers]
+            sources = [row for row in sources if row[0] not in losers]
+            entities = [row for row in entities if row[1] not in losers]
+            texts = [row for row in texts if row[0] not in losers]
+        if not self.bulk:
+            self.entity_keys.update(row[0] for row in entities)
+            for text in texts:
+                self.vocabulary.update(set(" ".join(text[1:]).split()))
         run = self.connection.executemany
-        run("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
+        run("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            [(*row, losers.get(row[0])) for row in rows.files])
         run("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
         run("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
         run("INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", entities)
-        run("INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?)", targets)
+        run("INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?)", rows.targets)
         run("INSERT INTO search (rowid, title, entities, story, category, sources) "
             "VALUES (?, ?, ?, ?, ?, ?)", texts)
-        run("INSERT OR IGNORE INTO day_order VALUES (?, ?, ?, ?)", days)
+        run("INSERT OR IGNORE INTO day_order VALUES (?, ?, ?, ?)", rows.days)
 
-    def _settle(self, parsed: Parsed) -> str | None:
-        """The id this file loses to another (smaller) path that gives it, or None."""
-        if parsed.event is None:
-            return None
-        key = (parsed.event[1], parsed.event[2])
-        path = parsed.file[1]
-        holder = self.inserted.get(key)
-        if holder is None and not self.bulk:
-            row = self.connection.execute(
-                "SELECT e.file, f.path FROM events AS e JOIN files AS f ON f.id = e.file "
-                "WHERE e.date = ? AND e.slug = ?", key).fetchone()  # a twin indexed earlier
-            holder = (row[0], row[1]) if row else None
-        event_id = f"{key[0]}/{key[1]}"
-        if holder is not None and holder[1] < path:
-            return event_id
-        if holder is not None:  # this file's path comes first: the other loses the id
-            self.drop_events([holder[0]])
-            self.connection.execute("UPDATE files SET duplicate_of = ? WHERE id = ?", (event_id, holder[0]))
-        self.inserted[key] = (parsed.file[0], path)
-        return None
+    def _settle(self, rows: Rows) -> dict[int, str]:
+        """The files of this chunk whose event id a file with a smaller path gives (file ->
+        that id); a file that comes first takes the id from the one that held it."""
+        paths = {row[0]: row[1] for row in rows.files} if rows.events else {}
+        losers: dict[int, str] = {}
+        for event in rows.events:
+            key = (event[1], event[2])
+            file, path = event[0], paths[event[0]]
+            holder = self.inserted.get(key)
+            if holder is None and not self.bulk:
+                row = self.connection.execute(
+                    "SELECT e.file, f.path FROM events AS e JOIN files AS f ON f.id = e.file "
+                    "WHERE e.date = ? AND e.slug = ?", key).fetchone()  # a twin indexed earlier
+                holder = (row[0], row[1]) if row else None
+            event_id = f"{key[0]}/{key[1]}"
+            if holder is not None and holder[1] < path:
+                losers[file] = event_id
+                continue
+            if holder is not None:  # this file's path comes first: the other loses the id
+                self.drop_events([holder[0]])
+                self.connection.execute("UPDATE files SET duplicate_of = ? WHERE id = ?",
+                                        (event_id, holder[0]))
+            self.inserted[key] = (file, path)
+        return losers
 
     def finish(self) -> None:
         run = self.connection.execute
-        self.connection.executescript(INDEXES)
+        for statement in INDEXES.split(";"):  # not executescript(): it would commit the transaction
+            if statement.strip():
+                run(statement)
         if self.bulk:
             run("DELETE FROM entities")
             run(_ENTITY_SUMMARY.format(where=""))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from newscli.db import Database, cache_dir, list_caches, open_database, remove_database
+from newscli.db import Database, cache_dir, discard, list_caches, open_database, publish, remove_database
 from newscli.files import WALKERS_FROM_FILES, Listing, archive_root, walk
 from newscli.index import Index
 from newscli.refresh import Changes, ProgressCallback, is_current, refresh
@@ -39,11 +39,17 @@ def open_index(data_dir: Path, progress: ProgressCallback | None = None, use_cac
         walkers = _walkers(database)
         listing = walk(root, folder, walkers)
         changes = None
-        if rebuild or not _read_snapshot(database, listing):
+        if database.building is not None:
+            changes = _built(database, listing, progress)
+            database = publish(database, folder, notify)
+            if not _read_snapshot(database, listing):  # another run's index, of other files
+                database, more = _refreshed(database, listing, progress, False, notify)
+                changes = more or changes
+        elif rebuild or not _read_snapshot(database, listing):
             database, changes = _refreshed(database, listing, progress, rebuild, notify)
         return Index(database, listing, changes, time.perf_counter() - started)
     except BaseException:
-        database.close()
+        discard(database)
         raise
 
 
@@ -97,6 +103,14 @@ def _read_snapshot(database: Database, listing: Listing) -> bool:
         return True
     database.end()
     return False
+
+
+def _built(database: Database, listing: Listing, progress: ProgressCallback | None) -> Changes:
+    """A first index, in its own file: nobody else reads it until it is whole."""
+    database.begin()
+    changes = refresh(database, listing, progress)
+    database.end()
+    return changes
 
 
 def _refreshed(database: Database, listing: Listing, progress: ProgressCallback | None, rebuild: bool,

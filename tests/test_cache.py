@@ -378,13 +378,10 @@ def test_two_runs_at_once_on_a_cold_cache(tmp_path: Path) -> None:
     assert fresh_run.communicate(timeout=120)[0] == outputs[0][0]
 
 
-def test_a_run_killed_while_writing_leaves_a_working_index(tmp_path: Path) -> None:
-    root = _many(tmp_path / "archive", 200)
-    cache = tmp_path / "cache"
-    assert _news_process(root, cache, "show", "2011-06").wait(timeout=120) == 0
-    for n in range(200, 260):
-        write_event(root, f"2011-06-{n % 28 + 1:02d}/event-{n:04}", f"Event number {n} happens.")
+def _killed_while_writing(root: Path, cache: Path, tmp_path: Path) -> None:
+    """Run news with a slow writer and SIGKILL it once it has written a chunk."""
     started = tmp_path / "writing-started"
+    started.unlink(missing_ok=True)
     slow = tmp_path / "slow_news.py"
     slow.write_text(
         "import sys, time\n"
@@ -409,12 +406,33 @@ def test_a_run_killed_while_writing_leaves_a_working_index(tmp_path: Path) -> No
     assert started.exists(), "the refresh never started writing"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+
+
+def test_a_run_killed_while_writing_leaves_a_working_index(tmp_path: Path) -> None:
+    root = _many(tmp_path / "archive", 200)
+    cache = tmp_path / "cache"
+    assert _news_process(root, cache, "show", "2011-06").wait(timeout=120) == 0
+    for n in range(200, 260):
+        write_event(root, f"2011-06-{n % 28 + 1:02d}/event-{n:04}", f"Event number {n} happens.")
+    _killed_while_writing(root, cache, tmp_path)
     after = _news_process(root, cache, "show", "2011-06", "--json")
     out, err = after.communicate(timeout=120)
     assert after.returncode == 0, err
     assert out.count('"id"') == 260
     with contextlib.closing(sqlite3.connect(next(cache.glob("*.db")))) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_first_index_killed_while_writing_leaves_nothing_behind(tmp_path: Path) -> None:
+    root = _many(tmp_path / "archive", 200)
+    cache = tmp_path / "cache"
+    _killed_while_writing(root, cache, tmp_path)
+    assert [p.suffix for p in cache.iterdir()] == [".tmp"]  # its half-built file
+    after = _news_process(root, cache, "show", "2011-06", "--json")
+    out, err = after.communicate(timeout=120)
+    assert after.returncode == 0, err
+    assert out.count('"id"') == 200
+    assert [p.suffix for p in cache.iterdir()] == [".db"]  # the leftover removed
 
 
 # -- the commands --
