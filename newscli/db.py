@@ -305,8 +305,8 @@ def _is_read_only(exc: BaseException) -> bool:
 
 def _prepare_place(path: Path, notify: Notify) -> bool:
     """Whether the database may be opened at `path`: the folder exists, and nothing there
-    (the database or its -wal and -shm files) is anything but a plain file.  Something else
-    in its place (a named pipe would block forever) is removed when it can be."""
+    (the database or its -wal, -shm and -journal files) is anything but a plain file.
+    Something else in its place (a named pipe would block forever) is removed when it can be."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -330,14 +330,23 @@ def _prepare_place(path: Path, notify: Notify) -> bool:
     return True
 
 
-def _companions(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+def _companions(path: Path) -> tuple[Path, ...]:
+    """The files SQLite keeps beside the database.  A -journal is never written in WAL mode,
+    but SQLite reads one it finds before it knows the mode: a named pipe there would block."""
+    return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
 
 
-def remove_database(path: Path) -> None:
+def remove_database(path: Path) -> bool:
+    """Remove the database and its companions; whether none is left (a folder is not removed)."""
+    removed = True
     for place in (path, *_companions(path)):
-        with contextlib.suppress(FileNotFoundError):
+        try:
             place.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            removed = False
+    return removed
 
 
 # The cache of versions before the database: marshal files, and their temporary files.
@@ -390,14 +399,22 @@ def list_caches() -> list[CacheEntry]:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".db"))
     except OSError:
         return []
-    return [_describe(folder / name) for name in names]
+    return [_describe(folder / name) for name in names if not _is_folder(folder / name)]
+
+
+def _is_folder(path: Path) -> bool:
+    """A folder named like a database is none of ours: it is left alone."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return True  # gone since the listing
 
 
 def _describe(path: Path) -> CacheEntry:
     size = sum(_size(p) for p in (path, *_companions(path)))
     archive, refreshed = None, None
     with contextlib.suppress(sqlite3.Error, OSError):
-        if stat.S_ISREG(path.lstat().st_mode):
+        if _only_files(path):  # a named pipe beside it would block even a read-only look
             connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0.5)
             try:
                 rows = dict(connection.execute(
@@ -408,6 +425,20 @@ def _describe(path: Path) -> CacheEntry:
             refreshed = rows.get("refreshed")
     exists = bool(archive) and os.path.isdir(str(archive))
     return CacheEntry(path, archive, size, refreshed, exists)
+
+
+def _only_files(path: Path) -> bool:
+    """Whether the database is a plain file, and its -wal, -shm and -journal are too or absent."""
+    for place in (path, *_companions(path)):
+        try:
+            info = place.lstat()
+        except FileNotFoundError:
+            if place == path:
+                return False
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            return False
+    return True
 
 
 def _size(path: Path) -> int:

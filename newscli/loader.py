@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import math
 import os
 import re
@@ -33,6 +34,9 @@ MODEL_KEYS = frozenset({"title", "date", "category", "story", "entities", "sourc
 # Frontmatter deeper than this is cut: nothing in an event needs it, and printing or
 # storing unbounded nesting is how one file used to stop every command.
 MAX_DEPTH = 20
+# Whole numbers past 64 bits are kept as text: SQLite and many JSON readers hold no more,
+# and past 4,300 digits Python will not even write one out.
+_INT_BOUND = 2**63
 
 _HEADING_DATE = re.compile(r"#{1,6}\s*\[\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*\]")
 _TITLE = re.compile(r"#(?!#)\s*(\S.*?)\s*$")
@@ -257,7 +261,10 @@ def _split_frontmatter(text: str, problems: _Collector) -> tuple[dict[str, Any],
     if not isinstance(meta, dict):
         problems.error("frontmatter is not a mapping", f"it is a {_kind(meta)}")
         return {}, body
-    return {_key_text(k): v for k, v in meta.items()}, body
+    notes: list[str] = []
+    keyed = {_key_text(k, notes): v for k, v in meta.items()}
+    _note_plain(notes, problems)
+    return keyed, body
 
 
 def _kind(value: object) -> str:
@@ -269,8 +276,22 @@ def _first_line(text: str) -> str:
     return normalise_space(text.splitlines()[0]) if text.strip() else ""
 
 
-def _key_text(key: object) -> str:
-    return key.isoformat() if isinstance(key, (dt.date, dt.datetime)) else printable(str(key))
+def _key_text(key: object, notes: list[str]) -> str:
+    """A mapping key as text: a date in ISO form, anything else as the JSON it becomes (a
+    key may be a sequence nested a thousand deep: it is cut like any value)."""
+    if isinstance(key, str):
+        return printable(key)
+    if isinstance(key, (dt.date, dt.datetime, dt.time)):
+        text = key.isoformat()
+    else:
+        plain = _plain(key, notes, MAX_DEPTH)
+        text = plain if isinstance(plain, str) else json.dumps(plain, ensure_ascii=False)
+    notes.append(f"key {_shorten(text)!r} is not text; kept as text")
+    return text
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _meta_fields(meta: Mapping[str, Any], problems: _Collector) -> dict[str, Any]:
@@ -280,8 +301,9 @@ def _meta_fields(meta: Mapping[str, Any], problems: _Collector) -> dict[str, Any
         value = meta.get(key)
         if value is None:
             continue
-        if isinstance(value, str) or _is_number(value):
-            fields[key] = normalise_space(printable(str(value))) or None
+        text = _scalar_text(value)
+        if text is not None:
+            fields[key] = normalise_space(printable(text)) or None
         else:
             problems.error(f"frontmatter {key} has the wrong type", f"{key}: {_show(value)}")
     if meta.get("date") is not None:
@@ -293,16 +315,36 @@ def _meta_fields(meta: Mapping[str, Any], problems: _Collector) -> dict[str, Any
     return fields
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _scalar_text(value: object) -> str | None:
+    """Text, or a finite number as text (`title: 1984`); None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return str(value)
+    except ValueError:  # a whole number of more than 4,300 digits
+        return None
 
 
 def _show(value: object) -> str:
+    if isinstance(value, float) or (isinstance(value, int) and abs(value) >= _INT_BOUND):
+        text = _number_text(value)  # what the file says (`nan`), not the null it becomes
+    else:
+        try:
+            text = repr(_plain(value, [], MAX_DEPTH))
+        except RecursionError:  # pragma: no cover - _plain is bounded; this is belt and braces
+            text = type(value).__name__
+    return _shorten(text)
+
+
+def _number_text(value: float) -> str:
     try:
-        text = repr(_plain(value, [], MAX_DEPTH))
-    except RecursionError:  # pragma: no cover - _plain is bounded; this is belt and braces
-        text = type(value).__name__
-    return text if len(text) <= 60 else text[:57] + "..."
+        return str(value)
+    except ValueError:  # only a whole number is too long to write out
+        return f"a number of {int(value).bit_length()} bits"
 
 
 def _meta_date(value: object, problems: _Collector) -> dt.date | None:
@@ -330,8 +372,9 @@ def _meta_entities(value: object, problems: _Collector) -> list[str]:
         return []
     names = []
     for item in value:
-        if isinstance(item, str) or _is_number(item):
-            name = normalise_space(printable(str(item)))
+        text = _scalar_text(item)
+        if text is not None:
+            name = normalise_space(printable(text))
             if name:
                 names.append(name)
         else:
@@ -377,18 +420,27 @@ def _extra(meta: Mapping[str, Any], problems: _Collector) -> dict[str, Any]:
     """The frontmatter keys the model has no field for, as plain JSON."""
     notes: list[str] = []
     extra = {key: _plain(value, notes, MAX_DEPTH) for key, value in meta.items() if key not in MODEL_KEYS}
-    for note in dict.fromkeys(notes):
-        problems.warning("frontmatter value is not plain JSON", note)
+    _note_plain(notes, problems)
     return extra
 
 
+def _note_plain(notes: list[str], problems: _Collector) -> None:
+    for note in dict.fromkeys(notes):
+        problems.warning("frontmatter value is not plain JSON", note)
+
+
 def _plain(value: Any, notes: list[str], depth: int) -> Any:
-    """`value` as plain JSON: text keys, finite numbers, dates as ISO text, at most `depth`
-    levels.  What had to change is noted."""
+    """`value` as plain JSON: text keys, finite numbers (whole ones within 64 bits), dates
+    as ISO text, at most `depth` levels.  What had to change is noted."""
     if value is None or isinstance(value, (bool, str)):
         return printable(value) if isinstance(value, str) else value
     if isinstance(value, int):
-        return value
+        if -_INT_BOUND <= value < _INT_BOUND:
+            return value
+        text = _scalar_text(value)
+        notes.append(f"{_shorten(_number_text(value))} is too large a number; kept as "
+                     + ("text" if text is not None else "null"))
+        return text
     if isinstance(value, float):
         if math.isfinite(value):
             return value
@@ -400,15 +452,12 @@ def _plain(value: Any, notes: list[str], depth: int) -> Any:
         notes.append(f"nested more than {MAX_DEPTH} levels deep; cut")
         return None
     if isinstance(value, dict):
-        plain = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                notes.append(f"key {_key_text(key)!r} is not text; kept as text")
-            plain[_key_text(key)] = _plain(item, notes, depth - 1)
-        return plain
+        return {_key_text(key, notes): _plain(item, notes, depth - 1) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        return [_plain(item, notes, depth - 1) for item in items]
+        items = [_plain(item, notes, depth - 1) for item in value]
+        if isinstance(value, (set, frozenset)):  # in a fixed order; repr() of a deep member recurses
+            items.sort(key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+        return items
     notes.append(f"a {type(value).__name__} value; kept as text")
     return printable(str(value))
 

@@ -99,7 +99,7 @@ class CacheRow:
 
     database: str
     archive: str | None
-    size: int  # bytes, with its -wal and -shm files
+    size: int  # bytes, with its -wal, -shm and -journal files
     refreshed: float | None  # seconds since the epoch
     archive_exists: bool
 

@@ -167,8 +167,8 @@ def cache_report(clear: bool = False, prune: bool = False) -> CacheReport:
     if not (clear or prune):
         empty = None if rows else Empty(f"no indexes in {folder}")
         return CacheReport(rows, folder, empty=empty)
-    gone = [row for row in rows if clear or not row.archive_exists]
-    for row in gone:
-        remove_database(Path(row.database))
-    notes = () if gone else ("nothing to remove",)
+    chosen = [row for row in rows if clear or not row.archive_exists]
+    gone = [row for row in chosen if remove_database(Path(row.database))]
+    notes = tuple(f"cannot remove {row.database}" for row in chosen if row not in gone)
+    notes += () if gone or notes else ("nothing to remove",)
     return CacheReport(gone, folder, removed=True, notes=notes)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, SAMPLE, SEED_ID
-from helpers import DAY, IS_ROOT, command_names, run
+from helpers import DAY, IS_ROOT, command_names, run, write_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +75,8 @@ FIELD_VALUES = st.one_of(
         '"\\ud800 lone"', "&a [1]", "*a", "!!binary aGk=", "!!python/object:os.system x", "'unclosed",
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "|\n  block", ">-\n  folded",
         "0x1F", "1e400", ".nan", "~", "yes", "2011-06-06T10:00:00Z",
+        ".inf", "-.inf", "!!set {a, b}", "9" * 400, "-" + "9" * 5000, "{[a, b]: l, {k: v}: m}",
+        "{2011-06-05: x, 7: y, true: z, null: n}", "[" * 1000 + "]" * 1000,
     ]),
 )
 FRONTMATTER = st.lists(
@@ -94,6 +96,138 @@ BODY_LINES = st.lists(
     ),
     max_size=12,
 ).map("\n".join)
+
+# -- the shapes that once stopped every command (issue 8): values that are not plain JSON --
+
+# scalars YAML reads as something other than text: not-a-numbers and infinities, numbers
+# too large for a float or for str(), dates and times, binary, sets, tags, escapes
+ODD_SCALARS = [
+    ".nan", ".NaN", ".inf", "-.inf", "+.INF", "1e400", "-1e400", "!!float nan", "9" * 400, "-" + "9" * 5000,
+    "0x" + "f" * 40, "0b" + "1" * 80, "2011-06-05", "2011-06-06T10:00:00Z", "2001-12-14 21:59:43.10 -5",
+    "10:00:00", "!!binary aGk=", "!!set {a, b}", "!!str 7", "~", "true", "No", "7", "-1.5", "Plain words",
+    '"\\e]52;c;aGVsbG8=\\a clip"', '"\\x9b31m c1"', "*a", "*c",
+]
+# mapping keys: dates, numbers, booleans, null, sequences and mappings (an implicit key is
+# at most 1,024 characters: a longer one is written `? key`)
+ODD_KEYS = [
+    "2011-06-05", "2011-06-06T10:00:00Z", "7", "-1.5", ".nan", ".inf", "9" * 30, "9" * 1000, "true", "null",
+    "~", "[a, b]", "[[1], {k: v}]", "{k: v}", '"\\e[2J"', "name", "url", "title",
+]
+# anchors the values name (`*a`, a mapping, and `*c`); the last is an alias bomb (10^10
+# nodes), refused unexpanded
+ANCHORS = [
+    "base: &a {k: [1, 2], 2011-06-05: d}\nlist: &c [x, .nan, 2011-06-05]\n",
+    "a: &a {k: [x, x, x]}\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\n",
+    "a: &a {k: " + "[" * 200 + "]" * 200 + "}\nc: &c"
+    + "".join(f"\n{'  ' * n}-" for n in range(1, 1_001)) + " x\n",
+    "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 10)) + "a: &a {k: *a9}\n",
+]
+FLOW = st.recursive(
+    st.sampled_from(ODD_SCALARS),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.lists(st.tuples(st.sampled_from(ODD_KEYS) | inner, inner), max_size=3).map(
+            lambda pairs: "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"),
+        inner.map(lambda value: f"{{<<: *a, merged: {value}}}"),
+    ),
+    max_leaves=8,
+)
+# around the cut, and up to a thousand levels (yaml-rs itself refuses flow nesting past 255)
+AROUND_THE_CUT = st.sampled_from([loader.MAX_DEPTH - 1, loader.MAX_DEPTH, loader.MAX_DEPTH + 1])
+FLOW_DEPTHS = st.one_of(st.integers(0, 300), AROUND_THE_CUT, st.sampled_from([255, 256]))
+BLOCK_DEPTHS = st.one_of(st.integers(0, 1_000), AROUND_THE_CUT, st.just(1_000))
+
+
+def flow_nested(depth: int, leaf: str, mapping: bool) -> str:
+    """`leaf` in `depth` flow lists or mappings (yaml-rs refuses a few hundred levels)."""
+    return ("{k: " * depth + leaf + "}" * depth) if mapping else ("[" * depth + leaf + "]" * depth)
+
+
+def block_nested(depth: int, leaf: str, mapping: bool) -> str:
+    """`leaf` in `depth` block lists or mappings, from the next line on (no limit in yaml-rs)."""
+    step = "k:" if mapping else "-"
+    return "".join(f"\n{'  ' * level}{step}" for level in range(1, depth + 1)) + " " + leaf
+
+
+DEEP_FLOW = st.builds(flow_nested, FLOW_DEPTHS, FLOW, st.booleans())
+DEEP_BLOCK = st.builds(block_nested, BLOCK_DEPTHS, FLOW, st.booleans())
+HOSTILE_VALUES = st.one_of(
+    FLOW, DEEP_FLOW, DEEP_BLOCK,
+    st.tuples(FLOW | DEEP_FLOW, FLOW).map(lambda pair: f"[{{name: {pair[0]}, url: {pair[1]}}}, Reuters]"),
+    st.tuples(FLOW, DEEP_FLOW).map(lambda pair: f"[{pair[0]}, Good Name, {pair[1]}]"),
+)
+
+
+def field_text(key: str, value: str) -> str:
+    """One frontmatter entry; a key that is a sequence, a mapping or long is written `? key`."""
+    if key[0] in "[{" or len(key) > 1_000:
+        key = f"? {key}\n"
+    return f"{key}:{value if value.startswith(chr(10)) else ' ' + value}\n"
+
+
+HOSTILE_FIELDS = st.builds(
+    field_text,
+    st.sampled_from(["title", "date", "sources", "entities", "category", "story", "history", "extra"])
+    | st.sampled_from([*ODD_KEYS, "9" * 5_000]),
+    HOSTILE_VALUES,
+)
+HOSTILE_FRONTMATTER = st.builds(lambda anchors, fields: anchors + "".join(fields),
+                                st.sampled_from(ANCHORS), st.lists(HOSTILE_FIELDS, min_size=1, max_size=4))
+HOSTILE_BODY = "### [2011-06-6](/news/2011/06/6/index.md)\n\n# The hostile event keeps its title\n"
+
+
+def strict_json(text: str) -> Any:
+    """`text` parsed as strict JSON: NaN and Infinity are no JSON."""
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@settings(max_examples=150, deadline=None)
+@given(meta=HOSTILE_FRONTMATTER)
+def test_hostile_frontmatter_gives_plain_json_and_keeps_the_event(meta: str) -> None:
+    loaded = parse_event(f"---\n{meta}---\n{HOSTILE_BODY}", f"{DAY}/hostile.md")
+    _assert_sound(loaded)
+    assert loaded.event is not None  # the body gives a title and a date, whatever the frontmatter holds
+    strict_json(json.dumps(event_json(loaded.event), allow_nan=False))
+
+
+@pytest.fixture(scope="module")
+def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile-input")
+    write_event(root, "2011-06-06/a-good-event", "A good event stays", meta={"entities": ["Good Name"]})
+    return root
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(meta=HOSTILE_FRONTMATTER)
+def test_hostile_frontmatter_through_the_command_line(hostile_archive: Path, meta: str) -> None:
+    """Cached, shown, checked: strict JSON, exit 0 or 1, the file named, no escape of its own."""
+    name = f"{DAY}/zz-hostile-frontmatter.md"
+    (hostile_archive / name).write_text(f"---\n{meta}---\n{HOSTILE_BODY}", encoding="utf-8")
+    data = ("-d", str(hostile_archive))
+    status, out, err = run(*data, "show", "zz-hostile-frontmatter", "--json")
+    assert status == 0, err
+    event = strict_json(out)
+    assert event["path"] == name and event["title"]
+    shown = out + err
+    status, out, err = run(*data, "show", "2011-06-06")
+    assert status == 0, err
+    assert "2011-06-06/a-good-event" in out
+    shown += out + err
+    status, out, err = run(*data, "check")
+    assert status in (0, 1), err
+    assert all(line.startswith(f"{name}: ") for line in out.splitlines()), out
+    assert (status == 1) == (": error: " in out)
+    shown += out + err
+    status, out, err = run(*data, "check", "--json")
+    assert status in (0, 1), err
+    assert {p["path"] for p in strict_json(out)} <= {name}
+    shown += err
+    assert "Traceback" not in shown
+    assert "\x1b" not in shown and "\x9b" not in shown
 
 
 @settings(max_examples=150, deadline=None)
