@@ -37,3 +37,23 @@ def words(text: str) -> list[str]:
     word was most of the time it takes to index an archive.
     """
     return WORD.findall(_POSSESSIVE.sub("", _fold(text).replace("’", "'")))
+
+
+# Words that join the capitalised words of a name or a heading ("War in Afghanistan").
+_JOINING = frozenset("of in on the and for to at de del la le da von van al el -".split())
+_SENTENCE_END = tuple('.!?"”’)]')
+
+
+def looks_like_heading(title: str) -> bool:
+    """Whether a headline is a bare heading or a list of story names rather than an event
+    ("War in Afghanistan"; "Iran–United States relations, Bahrain–Iran relations"): no
+    sentence end, and every comma-separated part a few mostly capitalised words."""
+    text = title.strip()
+    if not text or text.endswith(_SENTENCE_END):
+        return False
+    parts = [part.split() for part in text.replace(";", ",").split(",")]
+    if any(len(part) > 8 for part in parts):
+        return False
+    named = [w for part in parts for w in part if w.lower() not in _JOINING]
+    capitalised = sum(1 for w in named if w[:1].isupper() or w[:1].isdigit())
+    return bool(named) and capitalised >= 0.5 * len(named)
