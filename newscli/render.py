@@ -667,6 +667,7 @@ def _print_lines(screen: TextIO, lines: Iterable[str]) -> None:
 STACKED_BELOW = 60
 _GAP = "  "
 _TITLE_AT_LEAST = 20  # columns a title keeps, at least, before any cell after it
+_CELL_AT_LEAST = 12  # a cell after the title with fewer columns than this is left out
 _STACKED_TITLE_LINES = 3
 
 
@@ -743,7 +744,7 @@ def _listing(rows: Sequence[_Row], width: int, paint: _Paint) -> list[str]:
     for i in range(max((len(row.after) for row in rows), default=0)):
         natural = max((cell_len(row.after[i][0]) for row in rows if i < len(row.after)), default=0)
         cell_width = min(natural, room - len(_GAP))
-        if cell_width < min(natural, 8):
+        if cell_width < min(natural, _CELL_AT_LEAST):
             break  # this one, and those after it, are left out
         after_widths.append(cell_width)
         room -= cell_width + len(_GAP)
