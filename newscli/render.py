@@ -612,20 +612,6 @@ def _link(url: str | None) -> Style | str:
     return Style(link=quote(address, safe=_URL_SAFE))
 
 
-def highlight_words(text: str, terms: Sequence[str]) -> Text:
-    """`text` with every word whose folded form is one of `terms` in bold yellow."""
-    from rich.text import Text
-
-    styled = Text(text)
-    if terms:
-        wanted = set(terms)
-        for match in WORD.finditer(text):
-            found = words(match.group(0))
-            if found and found[0] in wanted:
-                styled.stylize("bold yellow", match.start(), match.end())
-    return styled
-
-
 def _write_rich(term: Terminal, result: Result, short_ids: Mapping[str, str]) -> None:
     """Draw `result` for the screen, then show it there: through the pager when it is
     longer than the screen (terminal.py decides)."""
