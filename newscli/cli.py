@@ -9,23 +9,40 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
-from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError
+from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError, NothingFound
 from newscli.filters import Filters, Sort
-from newscli.render import Format, error_line, indexing_progress, note_line, render
+from newscli.render import (
+    EVENT_FIELDS,
+    PROBLEM_FIELDS,
+    RELATED_FIELDS,
+    SEARCH_FIELDS,
+    Format,
+    error_line,
+    ids_shown,
+    indexing_progress,
+    note_line,
+    parse_fields,
+    render,
+    web_address,
+)
 from newscli.results import Result
 from newscli.terminal import ColorChoice, Terminal
 
 if TYPE_CHECKING:
     from newscli.index import Index
+    from newscli.models import Event
+
+T = TypeVar("T")
 
 # -- options every command spells the same way --
 
@@ -33,17 +50,27 @@ DataDirOption = Annotated[
     str | None,
     typer.Option("--data-dir", "-d", help="Archive folder (holds news/). [env: NEWS_DATA_DIR; "
                  "default: the bundled sample]", show_default=False, file_okay=True,
-                 dir_okay=True, resolve_path=False),
+                 dir_okay=True, resolve_path=False, metavar="PATH"),
 ]
 FormatOption = Annotated[
     Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 JsonlOption = Annotated[bool, typer.Option("--jsonl", help="Same as --format jsonl.")]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option("--fields", help="The fields to print, comma-separated and in that order: for JSON, "
+                 "JSONL, CSV and rows (also on a terminal).  A wrong one lists those there are.",
+                 show_default=False, metavar="A,B,C"),
+]
 ColorOption = Annotated[
     ColorChoice | None,
     typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.",
                  show_default=False),
+]
+NoPagerOption = Annotated[
+    bool, typer.Option("--no-pager", help="Never page output longer than the screen. [pager: "
+                       "NEWS_PAGER, else PAGER, else less -FRX]")
 ]
 # read from the command line by NewsGroup.main; declared so that every command accepts it
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of any error.")]
@@ -203,11 +230,12 @@ def _main(
     ctx: typer.Context,
     data_dir: Annotated[
         str | None,  # text, not Path: Path("") would quietly be the current folder
-        typer.Option("--data-dir", "-d", envvar="NEWS_DATA_DIR", show_default=False,
+        typer.Option("--data-dir", "-d", envvar="NEWS_DATA_DIR", show_default=False, metavar="PATH",
                      help="Archive folder (holds news/). [default: the bundled sample]"),
     ] = None,
     color: ColorOption = None,
     no_cache: NoCacheOption = False,
+    no_pager: NoPagerOption = False,
     debug: DebugOption = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True,
@@ -215,7 +243,7 @@ def _main(
     ] = False,
 ) -> None:
     terminal = ctx.obj if isinstance(ctx.obj, Terminal) else Terminal.detect()
-    ctx.obj = State(terminal.with_color(color), data_dir, no_cache)
+    ctx.obj = State(terminal.with_color(color).without_pager(no_pager), data_dir, no_cache)
 
 
 # -- helpers the commands share --
@@ -241,92 +269,194 @@ def _answer(
     color: ColorChoice | None,
     no_cache: bool = False,
     *,
+    fields: Sequence[str] | None = None,
+    no_pager: bool = False,
     note_skipped: bool = True,
     rebuild: bool = False,
 ) -> int:
     """Open the archive's index, run `query` on it and print the result: every command's last
     step."""
+    state: State = ctx.find_root().obj
+    output = _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before any reading
+    terminal = state.terminal.with_color(color).without_pager(no_pager)
+    wants_short_ids = output is Format.table and terminal.stdout_is_tty and fields is None
+
+    def ask(index: Index) -> tuple[Result, dict[str, str]]:
+        result = query(index)
+        return result, index.short_ids(ids_shown(result)) if wants_short_ids else {}
+
+    result, short_ids = _ask(ctx, ask, data_dir, no_cache, note_skipped=note_skipped, rebuild=rebuild)
+    return _render(result, output, terminal, fields, short_ids)
+
+
+def _ask(ctx: typer.Context, question: Callable[[Index], T], data_dir: str | None, no_cache: bool,
+         *, note_skipped: bool = True, rebuild: bool = False) -> T:
+    """Open the archive's index (a progress bar on stderr while it is brought up to date)
+    and ask it `question`."""
     from newscli.files import default_data_dir
     from newscli.store import answer
 
     state: State = ctx.find_root().obj
-    output = _output_format(fmt, as_json, as_jsonl)  # bad arguments fail before any reading
     folder = data_dir if data_dir is not None else state.data_dir
     if folder is not None and not folder.strip():
         raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
 
-    def ask(index: Index) -> tuple[Result, int]:
-        return query(index), index.skipped
+    def ask(index: Index) -> tuple[T, int]:
+        return question(index), index.skipped
 
     with indexing_progress(state.terminal) as progress:
-        result, skipped = answer(Path(folder) if folder else default_data_dir(), ask, progress=progress,
-                                 use_cache=not (state.no_cache or no_cache), rebuild=rebuild,
-                                 notify=lambda message: note_line(state.terminal, message))
+        found, skipped = answer(Path(folder) if folder else default_data_dir(), ask, progress=progress,
+                                use_cache=not (state.no_cache or no_cache), rebuild=rebuild,
+                                notify=lambda message: note_line(state.terminal, message))
     if skipped and note_skipped:
         note_line(state.terminal, f"{skipped} file{'s' if skipped != 1 else ''} skipped; run news check")
-    return _render(result, output, state.terminal.with_color(color))
+    return found
 
 
-def _render(result: Result, output: Format, terminal: Terminal) -> int:
+def _render(result: Result, output: Format, terminal: Terminal, fields: Sequence[str] | None = None,
+            short_ids: Mapping[str, str] | None = None) -> int:
     try:
         with _writing_output():
-            return render(result, output, terminal)
+            return render(result, output, terminal, fields=fields, short_ids=short_ids)
     except BrokenPipeError:  # `news ... | head -1`: the reader has all it wanted
         _silence_stdout()
         return ExitStatus.BROKEN_PIPE
 
 
+def _fields(text: str | None, valid: Sequence[str], command: str) -> tuple[str, ...] | None:
+    """--fields, checked against what the command's rows can hold before anything is read."""
+    return None if text is None else parse_fields(text, valid, f"news {command}")
+
+
 # -- commands --
 
-
-@app.command(
-    cls=NewsCommand,
-    epilog="Examples:\n\n  news show 2011-06-06\n\n  news show 2011-06 --json | jq length\n\n"
-    "  news show ollanta-humala-is-elected"
-)
-def show(
-    ctx: typer.Context,
-    what: Annotated[str, typer.Argument(
-        help="A day (2011-06-06, 2011-6-6, 2011/06/06), a month (2011-06), a year (2011), "
-        "or an event id, slug or unambiguous slug prefix.", metavar="DATE|ID")],
-    data_dir: DataDirOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_jsonl: JsonlOption = False,
-    color: ColorOption = None,
-    no_cache: NoCacheOption = False,
-    debug: DebugOption = False,
-) -> int:
-    """Show the events of a day, month or year, or one event in full."""
-    from newscli.dates import looks_like_date, parse_date_range
-    from newscli.show import show as show_query
-
-    if not what.strip():
-        raise BadInput("give a date or an event id")
-    if looks_like_date(what):
-        parse_date_range(what)  # an impossible date is bad input before any loading
-    return _answer(ctx, lambda index: show_query(index, what), data_dir, fmt, as_json, as_jsonl,
-                   color, no_cache)
-
-
-# -- search and related --
-
-FromOption = Annotated[str | None, typer.Option("--from", help="From this day, month or year (inclusive).",
-                                                 show_default=False)]
-ToOption = Annotated[str | None, typer.Option("--to", help="To this day, month or year (inclusive).",
-                                             show_default=False)]
-OnOption = Annotated[str | None, typer.Option("--on", help="Only this day, month or year.",
-                                             show_default=False)]
+# shared by the commands that list events
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="From this day, month or year (inclusive).", show_default=False, metavar="DATE")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="To this day, month or year (inclusive).", show_default=False, metavar="DATE")]
+OnOption = Annotated[str | None, typer.Option(
+    "--on", help="Only this day, month or year.", show_default=False, metavar="DATE")]
 CategoryOption = Annotated[str | None, typer.Option("--category", help="Category containing TEXT.",
                                                    show_default=False, metavar="TEXT")]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Source name or domain containing NAME.",
                                                  show_default=False, metavar="NAME")]
 EntityOption = Annotated[str | None, typer.Option("--entity", help="About this entity (fuzzy-matched).",
                                                  show_default=False, metavar="NAME")]
-SortOption = Annotated[Sort | None, typer.Option(
-    "--sort", help="relevance, date (oldest first) or -date. [default: relevance for search, "
-    "date for a name's timeline, links then shared entities for an event]", show_default=False)]
-LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, help="Most rows to show; 0 for all.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N",
+                                          help="Most rows to show; 0 for all.")]
+
+
+class DateSort(str, Enum):
+    """The orders of a listing by date alone."""
+
+    date = "date"
+    newest = "-date"
+
+
+# one order option per command: each has its own choices and its own default
+ShowSortOption = Annotated[DateSort | None, typer.Option(
+    "--sort", help="date (oldest first, then the day's own order) or -date (its exact reverse). "
+    "[default: date]", show_default=False)]
+SearchSortOption = Annotated[Sort | None, typer.Option(
+    "--sort", help="relevance, date (oldest first) or -date (newest first). [default: relevance]",
+    show_default=False)]
+RelatedSortOption = Annotated[DateSort | None, typer.Option(
+    "--sort", help="date (oldest first) or -date (newest first). [default: date for a name's "
+    "timeline; for an event, its own links, then events sharing its entities, rarest first]",
+    show_default=False)]
+
+
+def _examples(*lines: str, after: str = "") -> str:
+    """An epilog of examples, one a line and never re-wrapped (click's \\b paragraph)."""
+    text = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+    return f"{text}\n\n{after}" if after else text
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog=_examples("news show 2011-06-06", "news show 2011 -n 10 --sort -date",
+                     "news show 2011-06 --json | jq length", "news show 2011-06-06/ollanta-humala",
+                     "news show ollanta-humala-is-elected --web",
+                     "news show 2011-06-06 --fields id,title,entities --format csv"),
+)
+def show(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(
+        help="A day (2011-06-06, 2011-6-6, 2011/06/06), a month (2011-06), a year (2011), "
+        "or an event: its id, short id (as a terminal shows it), slug or unambiguous slug prefix.",
+        metavar="DATE|ID")],
+    limit: LimitOption = 0,
+    sort: ShowSortOption = None,
+    web: Annotated[bool, typer.Option("--web", help="Open the event's first source in the web "
+                                      "browser (BROWSER is honoured).")] = False,
+    edit: Annotated[bool, typer.Option("--edit", help="Edit the event's file with VISUAL, else "
+                                       "EDITOR.")] = False,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """Show the events of a day, month or year (all, unless --limit), or one event in full."""
+    from newscli.dates import looks_like_date, parse_date_range
+    from newscli.show import show as show_query
+
+    if not what.strip():
+        raise BadInput("give a date or an event id")
+    chosen = _fields(fields, EVENT_FIELDS, "show")
+    if web and edit:
+        raise BadInput("--web and --edit: choose one")
+    if looks_like_date(what):
+        parse_date_range(what)  # an impossible date is bad input before any loading
+        if web or edit:
+            raise BadInput(f"{'--web' if web else '--edit'} takes an event id, not a date")
+    newest = sort is DateSort.newest
+    if web or edit:
+        return _open_event(ctx, what, data_dir, no_cache, web=web, edit=edit)
+    return _answer(ctx, lambda index: show_query(index, what, limit, newest), data_dir, fmt, as_json,
+                   as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
+
+
+def _open_event(ctx: typer.Context, what: str, data_dir: str | None, no_cache: bool, *, web: bool,
+                edit: bool) -> int:
+    """`show ID --web` and `--edit`: hand the event's first web address to the browser, or its
+    file to the editor."""
+    from newscli.show import show_event
+    from newscli.terminal import editor_command
+
+    state: State = ctx.find_root().obj
+    terminal = state.terminal
+    editor = editor_command(os.environ) if edit else None
+    if edit and editor is None:
+        raise BadInput("set VISUAL or EDITOR to the editor to use")
+    detail, root = _ask(ctx, lambda index: (show_event(index, what), index.root), data_dir, no_cache)
+    if detail.event is None:
+        return _render(detail, Format.table, terminal)  # why nothing was found: exit 1
+    if editor is not None:
+        return _edit(terminal, editor, detail.event, root)
+    url = next((web_address(s.url) for s in detail.event.sources if web_address(s.url)), None)
+    if url is None:
+        raise NothingFound(f"{detail.event.id} has no source with a web address")
+    note_line(terminal, f"opening {url}")
+    if not terminal.launcher.browse(url):
+        raise NothingFound(f"no web browser could be started for {url} (see BROWSER)")
+    return ExitStatus.OK
+
+
+def _edit(terminal: Terminal, editor: list[str], event: Event, root: str) -> int:
+    path = str(Path(root) / event.path)
+    try:
+        status = terminal.launcher.edit([*editor, path])
+    except OSError as exc:
+        raise BadInput(f"cannot run the editor {editor[0]!r}: {exc.strerror or exc}") from None
+    if status:
+        raise NothingFound(f"the editor {editor[0]!r} exited with status {status}")
+    return ExitStatus.OK
 
 
 def _filters(date_from: str | None, date_to: str | None, on: str | None, category: str | None,
@@ -348,28 +478,30 @@ def _filters(date_from: str | None, date_to: str | None, on: str | None, categor
 
 @app.command(
     cls=NewsCommand,
-    epilog="Examples:\n\n  news search \"peru runoff\"\n\n"
-    "  news search fujimoro --from 2011 --to 2016-06\n\n"
-    "  news search '\"state of emergency\"' --sort -date --limit 5\n\n"
-    "  news search --entity \"Keiko Fujimori\" --json | jq -r '.[].title'"
+    epilog=_examples('news search "peru runoff"', "news search fujimoro --from 2011 --to 2016-06",
+                     "news search '\"state of emergency\"' --sort -date --limit 5",
+                     "news search --entity \"Keiko Fujimori\" --json | jq -r '.[].title'",
+                     "news search humala --fields id,score | sort -t$'\\t' -k2 -rn"),
 )
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to look for; \"quoted words\" must appear together.",
-                                         show_default=False)] = "",
+                                         show_default=False, metavar="QUERY")] = "",
     date_from: FromOption = None,
     date_to: ToOption = None,
     on: OnOption = None,
     category: CategoryOption = None,
     source: SourceOption = None,
     entity: EntityOption = None,
-    sort: SortOption = None,
+    sort: SearchSortOption = None,
     limit: LimitOption = 20,
+    fields: FieldsOption = None,
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -377,26 +509,25 @@ def search(
     from newscli.search import SearchQuery
     from newscli.search import search as run_search
 
+    chosen = _fields(fields, SEARCH_FIELDS, "search")
     filters = _filters(date_from, date_to, on, category, source, entity)
     if not query.strip() and not filters.any():
         raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
     wanted = SearchQuery(query, filters, sort or Sort.relevance, limit)
     return _answer(ctx, lambda index: run_search(index, wanted), data_dir, fmt, as_json,
-                   as_jsonl, color, no_cache)
+                   as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
 
 
 @app.command(
     cls=NewsCommand,
-    epilog="Examples:\n\n  news related \"Ollanta Humala\"\n\n"
-    "  news related humala --from 2011 --sort -date\n\n"
-    "  news related ollanta-humala-is-elected-president-of-peru-in-the-peruvian-general-election"
-    "-defeating-opposition-leader-keiko-fujimori\n\n"
-    "  news related 2011-06-06/ollanta-humala-is-elected --json | jq -r '.[] | [.via, .title] | @tsv'"
+    epilog=_examples('news related "Ollanta Humala"', "news related humala --from 2011 --sort -date",
+                     "news related 2011-06-06/ollanta-humala",
+                     "news related 2011-06-06/ollanta-humala --fields via,title --limit 0"),
 )
 def related(
     ctx: typer.Context,
     name_or_id: Annotated[str, typer.Argument(
-        help="An entity name (fuzzy-matched), or an event id or whole slug.",
+        help="An entity name (fuzzy-matched), or an event id, short id or whole slug.",
         metavar="NAME|ID", show_default=False)],
     date_from: FromOption = None,
     date_to: ToOption = None,
@@ -404,13 +535,15 @@ def related(
     category: CategoryOption = None,
     source: SourceOption = None,
     entity: EntityOption = None,
-    sort: SortOption = None,
+    sort: RelatedSortOption = None,
     limit: LimitOption = 20,
+    fields: FieldsOption = None,
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -420,44 +553,52 @@ def related(
 
     if not name_or_id.strip():
         raise BadInput("give an entity name or an event id")
-    wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), sort, limit)
+    # a name gives events, an event its related rows: either's fields, checked again once known
+    chosen = _fields(fields, tuple(dict.fromkeys((*EVENT_FIELDS, *RELATED_FIELDS))), "related")
+    order = Sort(sort.value) if sort else None
+    wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), order, limit)
     return _answer(ctx, lambda index: run_related(index, name_or_id, wanted), data_dir, fmt,
-                   as_json, as_jsonl, color, no_cache)
+                   as_json, as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
 
 
 @app.command(
     cls=NewsCommand,
-    epilog="Examples:\n\n  news check\n\n  news check --verbose\n\n"
-    "  news check --json | jq -r '.[] | select(.severity == \"error\") | .path' | sort -u\n\n"
-    "Exit status: 0 when there is no error (warnings alone, such as related links to files "
-    "the archive lacks, exit 0), 1 when there is any.  Files over 100 MB are reported, not read."
+    epilog=_examples("news check", "news check --verbose",
+                     "news check --json | jq -r '.[] | select(.severity == \"error\") | .path' | sort -u",
+                     after="Exit status: 0 when there is no error (warnings alone, such as related "
+                     "links to files the archive lacks, exit 0), 1 when there is any.  Files over "
+                     "100 MB are reported, not read."),
 )
 def check(
     ctx: typer.Context,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="List each dangling related link instead of counting them.")] = False,
+    fields: FieldsOption = None,
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Report every problem in the archive, one line each, then a count."""
     from newscli.check import check as check_archive
 
+    chosen = _fields(fields, PROBLEM_FIELDS, "check")
     return _answer(ctx, lambda index: check_archive(index, verbose), data_dir, fmt, as_json,
-                   as_jsonl, color, no_cache, note_skipped=False)  # the report names the skipped files
+                   as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager,
+                   note_skipped=False)  # the report names the skipped files
 
 
 @app.command(
     "index",
     cls=NewsCommand,
-    epilog="Examples:\n\n  news index\n\n  news -d ~/archive index --rebuild\n\n"
-    "  sqlite3 \"$(news index --json | jq -r .database)\" 'SELECT count(*) FROM events'\n\n"
-    "Every command brings the index up to date by itself; this one says what it did and where "
-    "the database is.",
+    epilog=_examples("news index", "news -d ~/archive index --rebuild",
+                     "sqlite3 \"$(news index --json | jq -r .database)\" 'SELECT count(*) FROM events'",
+                     after="Every command brings the index up to date by itself; this one says what "
+                     "it did and where the database is."),
 )
 def index_command(
     ctx: typer.Context,
@@ -467,6 +608,7 @@ def index_command(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     no_cache: NoCacheOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -474,13 +616,13 @@ def index_command(
     from newscli.store import index_report
 
     return _answer(ctx, index_report, data_dir, fmt, as_json, as_jsonl, color, no_cache,
-                   note_skipped=False, rebuild=rebuild)
+                   no_pager=no_pager, note_skipped=False, rebuild=rebuild)
 
 
 @app.command(
     "cache",
     cls=NewsCommand,
-    epilog="Examples:\n\n  news cache\n\n  news cache --prune\n\n  news cache --json | jq -r '.[].archive'",
+    epilog=_examples("news cache", "news cache --prune", "news cache --json | jq -r '.[].archive'"),
 )
 def cache_command(
     ctx: typer.Context,
@@ -491,6 +633,7 @@ def cache_command(
     as_json: JsonOption = False,
     as_jsonl: JsonlOption = False,
     color: ColorOption = None,
+    no_pager: NoPagerOption = False,
     debug: DebugOption = False,
 ) -> int:
     """List the indexes in the cache folder (archive, size, last refreshed, whether it exists)."""
@@ -500,7 +643,8 @@ def cache_command(
     output = _output_format(fmt, as_json, as_jsonl)
     if clear and prune:
         raise BadInput("--clear already removes what --prune would; give one of them")
-    return _render(cache_report(clear, prune), output, state.terminal.with_color(color))
+    return _render(cache_report(clear, prune), output,
+                   state.terminal.with_color(color).without_pager(no_pager))
 
 
 def main() -> NoReturn:

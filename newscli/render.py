@@ -14,14 +14,15 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote, urlsplit
 
-from newscli.errors import ExitStatus
+from newscli.errors import BadInput, ExitStatus
 from newscli.models import Event, Problem, Related, Source
 from newscli.results import (
     CacheReport,
@@ -93,6 +94,20 @@ def _json_text(value: Any, indent: int | None = None) -> str:
 
 # -- the JSON contract --
 
+# The fields of each kind of row, in the order JSON gives them; --fields picks among them.
+EVENT_FIELDS = ("id", "date", "title", "category", "story", "entities", "sources", "related", "path",
+                "extra")
+SEARCH_FIELDS = (*EVENT_FIELDS, "score")
+RELATED_FIELDS = ("id", "date", "title", "via", "found", "context", "score")
+PROBLEM_FIELDS = ("path", "severity", "problem", "detail")
+# what a row piped or in CSV holds unless --fields says otherwise: every event row opens
+# with id, date and title, then the command's own fields
+ROW_FIELDS = ("id", "date", "title")
+SEARCH_ROW_FIELDS = (*ROW_FIELDS, "score")
+RELATED_ROW_FIELDS = (*ROW_FIELDS, "via", "found", "context")
+# `show ID` piped: one `field: value` line each; a line per source and per related link
+DETAIL_FIELDS = ("id", "date", "title", "category", "story", "entities", "path", "sources", "related")
+
 
 def source_json(source: Source) -> dict[str, Any]:
     return {"name": source.name, "url": source.url, "domain": source.domain}
@@ -124,7 +139,10 @@ def event_json(event: Event) -> dict[str, Any]:
 
 
 def related_row_json(row: RelatedRow) -> dict[str, Any]:
-    return {**related_json(row.link), "via": row.via, "score": round(row.score, 4)}
+    link = row.link
+    return {"id": link.id, "date": link.date.isoformat() if link.date else None, "title": link.title,
+            "via": row.via, "found": link.found, "context": list(link.context),
+            "score": round(row.score, 4)}
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
@@ -173,24 +191,143 @@ def _timestamp(seconds: float | None) -> str | None:
     return dt.datetime.fromtimestamp(seconds).astimezone().isoformat(timespec="seconds")
 
 
+# -- fields: what a result's rows hold, and what --fields may pick --
+
+
+def fields_of(result: Result) -> tuple[str, ...]:
+    """Every field the rows of `result` have, in their JSON order."""
+    if isinstance(result, EventList):
+        return SEARCH_FIELDS if result.scored else EVENT_FIELDS
+    if isinstance(result, EventDetail):
+        return EVENT_FIELDS
+    if isinstance(result, RelatedList):
+        return RELATED_FIELDS
+    if isinstance(result, CheckReport):
+        return PROBLEM_FIELDS
+    if isinstance(result, IndexReport):
+        return ("field", "value")
+    return ("archive", "size", "refreshed", "archive_exists", "database")
+
+
+def row_fields(result: Result) -> tuple[str, ...]:
+    """The fields of a piped or CSV row when --fields is not given."""
+    if isinstance(result, EventList):
+        return SEARCH_ROW_FIELDS if result.scored else ROW_FIELDS
+    if isinstance(result, RelatedList):
+        return RELATED_ROW_FIELDS
+    if isinstance(result, EventDetail):
+        return DETAIL_FIELDS
+    return fields_of(result)
+
+
+def parse_fields(text: str, valid: Sequence[str], what: str) -> tuple[str, ...]:
+    """`--fields a,b,c` as field names, in order and once each; BadInput (exit 2) for a
+    field `what` (a command, a kind of row) does not have, naming those it has."""
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise BadInput(f"--fields needs field names; {what} has: {', '.join(valid)}")
+    unknown = [name for name in names if name not in valid]
+    if unknown:
+        listed = ", ".join(repr(printable(name)) for name in unknown)
+        raise BadInput(f"unknown field{'s' if len(unknown) > 1 else ''} {listed} for {what}; "
+                       f"valid fields: {', '.join(valid)}")
+    return names
+
+
+def _what(result: Result) -> str:
+    if isinstance(result, RelatedList):
+        return "the events related to an event"
+    if isinstance(result, CheckReport):
+        return "news check"
+    return "search results" if isinstance(result, EventList) and result.scored else "events"
+
+
+def _pick(item: dict[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
+    return item if fields is None else {name: item.get(name) for name in fields}
+
+
+def _records(result: Result, fields: Sequence[str] | None) -> list[dict[str, Any]] | dict[str, Any] | None:
+    items = _json_items(result)
+    if fields is None or items is None:
+        return items
+    if isinstance(items, dict):
+        return _pick(items, fields)
+    return [_pick(item, fields) for item in items]
+
+
+def _value_text(value: Any) -> str:
+    """A value in a piped row or a CSV cell, the same way everywhere: null is empty, a boolean
+    `true` or `false`, a list of names joined with "; ", anything else nested as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, (list, dict)):
+        return _json_text(value)
+    return str(value)
+
+
+LIST_SEPARATOR = "; "
+
+
 # -- entry point --
 
 
-def render(result: Result, fmt: Format, term: Terminal) -> ExitStatus:
-    """Print `result`; return the exit status it calls for."""
+def render(result: Result, fmt: Format, term: Terminal, *, fields: Sequence[str] | None = None,
+           short_ids: Mapping[str, str] | None = None) -> ExitStatus:
+    """Print `result`; return the exit status it calls for.
+
+    `fields` picks and orders the fields of JSON objects, CSV columns and piped rows (on a
+    terminal it prints the piped rows); `short_ids` maps an event id to the short form a
+    terminal shows (`Index.short_ids`), else the whole id is shown.
+    """
+    if fields is not None:
+        fields = parse_fields(",".join(fields), fields_of(result), _what(result))
     for note in result.notes:
         note_line(term, note)
     if fmt is Format.json:
-        _write_json(term, _json_items(result))
+        _write_json(term, _records(result, fields))
     elif fmt is Format.jsonl:
-        _write_jsonl(term, _json_items(result))
+        _write_jsonl(term, _records(result, fields))
     elif fmt is Format.csv:
-        _write_csv(term, result)
-    elif term.stdout_is_tty:
-        _write_rich(term, result)
+        _write_csv(term, result, fields)
+    elif term.stdout_is_tty and fields is None:
+        _write_rich(term, result, short_ids or {})
     else:
-        _write_plain(term, result)
+        _write_plain(term, result, fields)
     return _finish(term, result)
+
+
+def ids_shown(result: Result) -> list[str]:
+    """The ids of the events a terminal shows for `result`, to be given short forms."""
+    if isinstance(result, EventList):
+        return [event.id for event in result.events]
+    if isinstance(result, EventDetail):
+        event = result.event
+        return [event.id, *(r.id for r in event.related if r.found)] if event else []
+    if isinstance(result, RelatedList):
+        return [result.event.id, *(row.link.id for row in result.rows if row.link.found)]
+    return []
+
+
+def web_address(url: str | None) -> str | None:
+    """`url` when it is a well-formed http(s) web address (what may be linked or opened), else
+    None: a URL with a control character or a space, no host, or another scheme
+    (`javascript:`, `file:`) is never followed."""
+    if not url or len(url) > _LONGEST_LINK or _NOT_IN_LINKS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
 
 
 def _finish(term: Terminal, result: Result) -> ExitStatus:
@@ -222,8 +359,8 @@ def _count(result: Result) -> int:
 def _stderr_console(term: Terminal) -> Console:
     from rich.console import Console
 
-    return Console(file=term.stderr, force_terminal=term.color and term.stderr_is_tty,
-                   no_color=not term.color, highlight=False, soft_wrap=True)
+    return Console(file=term.stderr, force_terminal=term.stderr_is_tty, no_color=not term.stderr_color,
+                   width=term.width, highlight=False, soft_wrap=True)
 
 
 def error_line(
@@ -246,7 +383,7 @@ def _say(term: Terminal, style: str, message: str, lines: Sequence[str] = ()) ->
 
 
 def _say_printable(term: Terminal, style: str, message: str, lines: Sequence[str]) -> None:
-    if not (term.color and term.stderr_is_tty):
+    if not (term.stderr_color and term.stderr_is_tty):
         term.stderr.write("".join(f"{line}\n" for line in (f"news: {message}", *lines)))
         return
     from rich.text import Text
@@ -258,23 +395,35 @@ def _say_printable(term: Terminal, style: str, message: str, lines: Sequence[str
         console.print(Text(_cut(line, limit)))
 
 
+# the bar is drawn only for work that lasts longer than this (seconds): a small archive,
+# or a few changed files, say nothing at all
+PROGRESS_AFTER = 0.5
+
+
 @contextmanager
 def indexing_progress(term: Terminal) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr while files are parsed, when stderr is a terminal.
+    """A progress bar on stderr while files are parsed, when stderr is a terminal, whatever
+    stdout is (a file, a pipe) and with or without colour.
 
-    The bar starts with the first report of progress, so a run that reads the cache (or
-    a small archive) draws nothing at all.
+    The bar starts with a report of progress once the work has lasted `PROGRESS_AFTER`
+    seconds, so a run that reads the cache, or has little to parse, draws nothing at all;
+    it is cleared when the work ends.
     """
     if not term.stderr_is_tty:
         yield None
         return
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    started = time.monotonic()
     bar: Progress | None = None
 
     def advance(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
+            if time.monotonic() - started < PROGRESS_AFTER:
+                return
             bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
                            console=_stderr_console(term), transient=True)
             bar.start()
@@ -305,8 +454,8 @@ def _write_jsonl(term: Terminal, items: Any) -> None:
         term.stdout.write(_json_text(item) + "\n")
 
 
-def _write_csv(term: Terminal, result: Result) -> None:
-    header, rows = _rows(result, for_csv=True)
+def _write_csv(term: Terminal, result: Result, fields: Sequence[str] | None) -> None:
+    header, rows = _rows(result, fields)
     writer = csv.writer(term.stdout, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([_field(field) for field in row] for row in rows)
@@ -325,68 +474,48 @@ def _field(field: Field) -> str:
     return "\t".join(printable(part) for part in field)
 
 
-def _rows(result: Result, for_csv: bool = False) -> tuple[list[str], Iterable[Sequence[Field]]]:
-    if isinstance(result, EventList):
-        header = ["date", "title", "id"]
-        if for_csv:
-            header = ["date", "title", "id", "category", "story", "entities", "path"]
-        if result.scores is not None:
-            header = ["score", *header]
-        return header, (_event_row(e, result, i, for_csv) for i, e in enumerate(result.events))
-    if isinstance(result, RelatedList):
-        return (["date", "title", "context", "via", "found", "score", "id"],
-                ([_date(r.link), r.link.title, ", ".join(r.link.context), r.via,
-                  "yes" if r.link.found else "no", f"{r.score:.2f}", r.link.id]
-                 for r in result.rows))
-    if isinstance(result, CheckReport):
-        return (["path", "severity", "problem", "detail"],
-                ([p.path, p.severity, p.problem, p.detail] for p in _shown_problems(result)))
+def _rows(result: Result, fields: Sequence[str] | None) -> tuple[list[str], Iterable[Sequence[Field]]]:
+    """The header and the rows of the piped form and CSV."""
+    if isinstance(result, EventDetail):
+        event = result.event
+        return ["field", "value"], (_detail_rows(event, fields or DETAIL_FIELDS) if event else [])
     if isinstance(result, IndexReport):
         return ["field", "value"], ([key, _text(value)] for key, value in index_json(result).items())
     if isinstance(result, CacheReport):
-        return (["archive", "size", "refreshed", "archive_exists", "database"],
+        return (list(fields_of(result)),
                 ([_text(value) for value in cache_json(row).values()] for row in result.rows))
-    event = result.event
-    return (["field", "value"], _detail_rows(event) if event else [])
-
-
-def _event_row(event: Event, result: EventList, i: int, for_csv: bool) -> list[str]:
-    row = [event.date.isoformat(), event.title, event.id]
-    if for_csv:
-        row += [event.category or "", event.story or "", "; ".join(event.entities), event.path]
-    if result.scores is not None:
-        row = [f"{result.scores[i]:.2f}", *row]
-    return row
+    names = list(fields or row_fields(result))
+    items = ([problem_json(p) for p in _shown_problems(result)] if isinstance(result, CheckReport)
+             else _json_items(result))
+    assert isinstance(items, list)
+    return names, ([_value_text(item.get(name)) for name in names] for item in items)
 
 
 def _date(link: Related) -> str:
     return link.date.isoformat() if link.date else ""
 
 
-def _detail_rows(event: Event) -> list[list[Field]]:
-    rows: list[list[Field]] = [
-        ["id", event.id],
-        ["date", event.date.isoformat()],
-        ["title", event.title],
-        ["category", event.category or ""],
-        ["story", event.story or ""],
-        ["entities", ", ".join(event.entities)],
-        ["path", event.path],
-    ]
-    rows += [["source", (s.name, s.domain or "", s.url or "")] for s in event.sources]
-    rows += [
-        ["related", (_date(r), r.title, ", ".join(r.context), "found" if r.found else "not in archive",
-                     r.id)]
-        for r in event.related
-    ]
+def _detail_rows(event: Event, fields: Sequence[str]) -> list[list[Field]]:
+    """`show ID` as (field, value) rows: a row per source (name, domain, URL) and per related
+    link (id, date, title, found, context), and one for each other field."""
+    item = event_json(event)
+    rows: list[list[Field]] = []
+    for name in fields:
+        if name == "sources":
+            rows += [["source", (s.name, s.domain or "", s.url or "")] for s in event.sources]
+        elif name == "related":
+            rows += [["related", (r.id, _date(r), r.title, _value_text(r.found),
+                                  LIST_SEPARATOR.join(r.context))] for r in event.related]
+        else:
+            rows.append([name, _value_text(item[name])])
     return rows
 
 
-def _write_plain(term: Terminal, result: Result) -> None:
-    _, rows = _rows(result)
+def _write_plain(term: Terminal, result: Result, fields: Sequence[str] | None) -> None:
+    _, rows = _rows(result, fields)
     if isinstance(result, EventDetail):
         lines: Iterable[str] = (f"{_field(name)}: {_field(value)}" for name, value in rows)
-    elif isinstance(result, CheckReport):
+    elif isinstance(result, CheckReport) and fields is None:
         lines = (_problem_line(p) for p in _shown_problems(result))
     else:
         lines = ("\t".join(_field(f) for f in row) for row in rows)
@@ -399,17 +528,19 @@ def _write_plain(term: Terminal, result: Result) -> None:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIELD_NAME = re.compile(r"([a-z]+: )(.*)", re.S)
+
+
 @cache
 def _style(name: str) -> Style:
     from rich.style import Style
 
     specs = {"date": "cyan", "dim": "dim", "word": "bold yellow", "error": "red",
-             "warning": "yellow"}
+             "warning": "yellow", "slug": "green", "bold": "bold", "missing": "red"}
     return Style.parse(specs[name])
 
 
 def _coloured(field: str, terms: Sequence[str]) -> str:
-    """One field of a piped row with ANSI styles, as the terminal table would colour it."""
+    """One field of a piped row with ANSI styles, as the terminal would colour it."""
     if _ISO_DATE.fullmatch(field):
         return _style("date").render(field)
     if _ISO_DATE.match(field) and "/" in field and " " not in field:  # an id
@@ -426,13 +557,13 @@ def _coloured(field: str, terms: Sequence[str]) -> str:
                     if (words(m.group(0)) or [""])[0] in wanted else m.group(0), field)
 
 
-# -- rich, on a terminal --
+# -- on a terminal --
 
 
-def _console(term: Terminal) -> Console:
+def _console(term: Terminal, file: TextIO) -> Console:
     from rich.console import Console
 
-    return Console(file=term.stdout, force_terminal=True, no_color=not term.color,
+    return Console(file=file, force_terminal=True, no_color=not term.color,
                    width=term.width, highlight=False)
 
 
@@ -472,51 +603,35 @@ _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F))
 
 
 def _link(url: str | None) -> Style | str:
-    """A hyperlink (OSC 8) to `url` when it is a well-formed http(s) web address, else none.
-
-    A source's name links to its own URL; a URL with a control character or a space, no
-    host, or another scheme (`javascript:`, `file:`) gives plain text.
-    """
-    if not url or len(url) > _LONGEST_LINK or _NOT_IN_LINKS.search(url):
-        return ""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  raises ValueError for a port that is not a number
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """A hyperlink (OSC 8) to `url` when it is a well-formed http(s) web address, else none."""
+    address = web_address(url)
+    if address is None:
         return ""
     from rich.style import Style
 
-    return Style(link=quote(url, safe=_URL_SAFE))
+    return Style(link=quote(address, safe=_URL_SAFE))
 
 
-def highlight_words(text: str, terms: Sequence[str]) -> Text:
-    """`text` with every word whose folded form is one of `terms` in bold yellow."""
-    from rich.text import Text
+def _write_rich(term: Terminal, result: Result, short_ids: Mapping[str, str]) -> None:
+    """Draw `result` for the screen, then show it there: through the pager when it is
+    longer than the screen (terminal.py decides)."""
+    import io
 
-    styled = Text(text)
-    if terms:
-        wanted = set(terms)
-        for match in WORD.finditer(text):
-            found = words(match.group(0))
-            if found and found[0] in wanted:
-                styled.stylize("bold yellow", match.start(), match.end())
-    return styled
-
-
-def _write_rich(term: Terminal, result: Result) -> None:
-    console = _console(term)
+    screen = io.StringIO()
+    console = _console(term, screen)
+    paint = _Paint(term.color)
     limit = _cell_limit(term.width)
     if isinstance(result, EventList):
         if result.events:
-            console.print(_event_table(result, limit))
+            rows = [_event_row(event, short_ids, result.highlight, limit) for event in result.events]
+            _print_lines(screen, [*_heading(result.caption, term.width, paint),
+                                  *_listing(rows, term.width, paint)])
     elif isinstance(result, EventDetail):
         if result.event:
-            _print_detail(console, result.event, limit)
+            _print_detail(console, screen, result.event, term.width, paint, short_ids)
     elif isinstance(result, RelatedList):
         if result.rows:
-            console.print(_related_table(result, limit))
+            _print_lines(screen, _related_lines(result, term.width, paint, short_ids))
     elif isinstance(result, IndexReport):
         console.print(_fields_grid(index_json(result), limit))
     elif isinstance(result, CacheReport):
@@ -525,42 +640,205 @@ def _write_rich(term: Terminal, result: Result) -> None:
     else:
         for problem in _shown_problems(result):
             console.print(_problem_text(problem, limit))
+    term.write_screen(screen.getvalue())
 
 
-def _event_table(result: EventList, limit: int) -> Table:
+def _print_lines(screen: TextIO, lines: Iterable[str]) -> None:
+    screen.write("".join(f"{line}\n" for line in lines))
+
+
+# -- listings: one line per event, like gh's --
+
+# below this many columns a listing is stacked: the id on a line, the title under it
+STACKED_BELOW = 60
+_GAP = "  "
+_TITLE_AT_LEAST = 20  # columns a title keeps, at least, before any cell after it
+_CELL_AT_LEAST = 12  # a cell after the title with fewer columns than this is left out
+_STACKED_TITLE_LINES = 3
+
+
+class _Paint:
+    """ANSI styles, or none when colour is off."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, style: str) -> str:
+        if not text:
+            return text
+        # colour off (NO_COLOR, --color never) keeps bold and dim, as rich does
+        return (_style(style) if self.color else _style(style).without_color).render(text)
+
+    def words(self, text: str, terms: Sequence[str]) -> str:
+        if not (self.color and terms):
+            return text
+        wanted = set(terms)
+        return WORD.sub(lambda m: self(m.group(0), "word")
+                        if (words(m.group(0)) or [""])[0] in wanted else m.group(0), text)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One event of a listing, as a terminal shows it (every text escaped already)."""
+
+    id: str  # the short id, or "" for a link to a file the archive lacks
+    date: str
+    title: str
+    highlight: tuple[str, ...] = ()
+    after: tuple[tuple[str, str], ...] = ()  # (text, style) cells after the title
+
+
+def _event_row(event: Event, short_ids: Mapping[str, str], highlight: Sequence[str], limit: int) -> _Row:
+    return _Row(_cut(short_ids.get(event.id, event.id), limit), event.date.isoformat(),
+                _cut(event.title, limit), tuple(highlight))
+
+
+def _link_row(link: Related, short_ids: Mapping[str, str], limit: int,
+              after: tuple[tuple[str, str], ...] = ()) -> _Row:
+    shown = _cut(short_ids.get(link.id, link.id), limit) if link.found else ""
+    context = _cut(", ".join(link.context), limit)
+    return _Row(shown, _date(link), _cut(link.title, limit), (), (*after, (context, "dim")))
+
+
+def _id_text(row: _Row, paint: _Paint) -> str:
+    if not row.id:  # not in the archive: its date and a mark, as there is no id to give
+        return f"{paint(row.date or '?', 'date')} {paint('✗', 'missing')}"
+    date, slash, rest = row.id.partition("/")
+    if slash and date == row.date:
+        return paint(date, "date") + paint(slash + rest, "slug")
+    return paint(row.id, "slug")
+
+
+def _id_width(row: _Row) -> int:
+    return cell_len(row.id) if row.id else len(row.date or "?") + 2
+
+
+def _heading(caption: str, width: int, paint: _Paint) -> list[str]:
+    return [paint(fit(_cut(caption, _cell_limit(width)), width), "bold")] if caption else []
+
+
+def _listing(rows: Sequence[_Row], width: int, paint: _Paint) -> list[str]:
+    """An event per line: its id, then its title cut to fit with "…", then any cells after
+    it (dropped, last first, when the title would keep fewer than 20 columns); stacked
+    below 60 columns."""
+    if width < STACKED_BELOW:
+        return _stacked(rows, width, paint)
+    id_width = max(_id_width(row) for row in rows)
+    # the title keeps two thirds of what the id leaves; the cells after it share the rest
+    room = width - id_width - len(_GAP) - max(_TITLE_AT_LEAST, (width - id_width) * 2 // 3)
+    after_widths: list[int] = []
+    for i in range(max((len(row.after) for row in rows), default=0)):
+        natural = max((cell_len(row.after[i][0]) for row in rows if i < len(row.after)), default=0)
+        cell_width = min(natural, room - len(_GAP))
+        if cell_width < min(natural, _CELL_AT_LEAST):
+            break  # this one, and those after it, are left out
+        after_widths.append(cell_width)
+        room -= cell_width + len(_GAP)
+    title_width = max(width - id_width - len(_GAP) - sum(w + len(_GAP) for w in after_widths), 1)
+    lines = []
+    for row in rows:
+        title = fit(row.title, title_width)
+        parts = [_id_text(row, paint) + " " * (id_width - _id_width(row)),
+                 paint.words(title, row.highlight) + " " * (title_width - cell_len(title))]
+        for (text, style), cell_width in zip(row.after, after_widths, strict=False):
+            shown = fit(text, cell_width)
+            parts.append(paint(shown, style) + " " * (cell_width - cell_len(shown)))
+        lines.append(_GAP.join(parts).rstrip())
+    return lines
+
+
+def _stacked(rows: Sequence[_Row], width: int, paint: _Paint) -> list[str]:
+    """For a narrow screen: the id on a line (and the cells after the title, if they fit),
+    the title under it, wrapped and indented, in at most three lines."""
+    lines = []
+    for row in rows:
+        head = _id_text(row, paint)
+        room = width - _id_width(row) - len(_GAP)
+        extra = " · ".join(text for text, _ in row.after if text)
+        if extra and room >= 10:
+            head += _GAP + paint(fit(extra, room), "dim")
+        lines.append(head)
+        lines += ["  " + paint.words(line, row.highlight)
+                  for line in _wrap(row.title, max(width - 2, 10), _STACKED_TITLE_LINES)]
+    return lines
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal columns, "…" marking the cut (wide characters count 2)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, width - 1).rstrip() + "…"
+
+
+def _wrap(text: str, width: int, most: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces; "…" ends the last of
+    `most` lines when more was left."""
+    lines: list[str] = []
+    rest = text.strip()
+    while rest and len(lines) < most:
+        if cell_len(rest) <= width:
+            lines.append(rest)
+            rest = ""
+            break
+        from rich.cells import set_cell_size
+
+        head = set_cell_size(rest, width)
+        cut = head.rfind(" ")
+        if cut <= 0:
+            cut = len(head)
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    if rest and lines:
+        lines[-1] = fit(lines[-1] + " " + rest, width)
+    return lines
+
+
+def cell_len(text: str) -> int:
+    from rich.cells import cell_len as measure
+
+    return measure(text)
+
+
+def _related_lines(result: RelatedList, width: int, paint: _Paint, short_ids: Mapping[str, str]) -> list[str]:
+    event = result.event
+    limit = _cell_limit(width)
+    heading = f"Related to {short_ids.get(event.id, event.id)}: {event.title}"
+    rows = [_link_row(row.link, short_ids, limit, ((row.via, "dim"),)) for row in result.rows]
+    lines = [*_heading(heading, width, paint), *_listing(rows, width, paint)]
+    if any(not row.link.found for row in result.rows):
+        lines.append(paint("✗ = not in this archive", "dim"))
+    return lines
+
+
+def _print_detail(console: Console, screen: TextIO, event: Event, width: int, paint: _Paint,
+                  short_ids: Mapping[str, str]) -> None:
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
-    # a Text caption loses rich's own style for one: given back here
-    caption = _cell(result.caption, limit, style="table.caption") if result.caption else None
-    table = Table(caption=caption, caption_justify="left", expand=True, header_style="bold")
-    if result.scores is not None:
-        table.add_column("Score", justify="right", style="dim", no_wrap=True)
-    table.add_column("Date", style="cyan", no_wrap=True)
-    table.add_column("Title", ratio=1)
-    table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=36)
-    for i, event in enumerate(result.events):
-        cells: list[Any] = [_cell(event.date.isoformat(), limit),
-                            highlight_words(_cut(event.title, limit), result.highlight),
-                            _cell(event.id, limit)]
-        if result.scores is not None:
-            cells.insert(0, _cell(f"{result.scores[i]:.2f}", limit))
-        table.add_row(*cells)
-    return table
-
-
-def _print_detail(console: Console, event: Event, limit: int) -> None:
-    from rich.table import Table
-
+    limit = _cell_limit(width)
     console.print(_cell(event.title, limit, style="bold"))
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
-    fields.add_column()
+    fields.add_column(overflow="fold")
+    fields.add_row("id", _id_cell(short_ids.get(event.id, event.id), event, limit))
     for name, value in (("date", event.date.isoformat()), ("category", event.category),
                         ("story", event.story), ("entities", ", ".join(event.entities)),
-                        ("id", event.id), ("path", event.path)):
+                        ("path", event.path)):
         fields.add_row(name, _cell(value or "-", limit))
     console.print(fields)
-    if event.sources:
+    if event.sources and width < STACKED_BELOW:  # each source's name and domain, its URL below
+        console.print(Text("Sources", style="bold"))
+        for s in event.sources:
+            console.print(Text.assemble(_cell(s.name, limit, style=_link(s.url)), "  ",
+                                        _cell(s.domain or "", limit, style="cyan")), overflow="fold")
+            if s.url:
+                console.print(Padding(_cell(s.url, limit, style="dim"), (0, 0, 0, 2)), overflow="fold")
+    elif event.sources:
         sources = Table(title="Sources", title_justify="left", expand=True, header_style="bold")
         sources.add_column("Name", no_wrap=True)
         sources.add_column("Domain", style="cyan", no_wrap=True)
@@ -570,42 +848,21 @@ def _print_detail(console: Console, event: Event, limit: int) -> None:
                             _cell(s.url or "-", limit))
         console.print(sources)
     if event.related:
-        related = Table(title="Related", title_justify="left", expand=True, header_style="bold",
-                        caption="✗ = not in this archive", caption_justify="left")
-        related.add_column("", no_wrap=True)
-        related.add_column("Date", style="cyan", no_wrap=True)
-        related.add_column("Title", ratio=3)
-        related.add_column("Context", ratio=1, style="green")
-        for r in event.related:
-            related.add_row(_not_found_mark(r), _cell(_date(r), limit), _cell(r.title, limit),
-                            _cell(", ".join(r.context), limit))
-        console.print(related)
+        rows = [_link_row(r, short_ids, limit) for r in event.related]
+        lines = ["", paint("Related", "bold"), *_listing(rows, width, paint)]
+        if any(not r.found for r in event.related):
+            lines.append(paint("✗ = not in this archive", "dim"))
+        console.file.flush()
+        _print_lines(screen, lines)
 
 
-def _not_found_mark(link: Related) -> Text:
+def _id_cell(shown: str, event: Event, limit: int) -> Text:
     from rich.text import Text
 
-    return Text("") if link.found else Text("✗", style="red")
-
-
-def _related_table(result: RelatedList, limit: int) -> Table:
-    from rich.table import Table
-
-    table = Table(title=_cell(f"Related to: {result.event.title}", limit), title_justify="left",
-                  expand=True, header_style="bold", caption="✗ = not in this archive",
-                  caption_justify="left")
-    table.add_column("", no_wrap=True)
-    table.add_column("Date", style="cyan", no_wrap=True)
-    table.add_column("Title", ratio=3)
-    table.add_column("Context", ratio=1, style="green")
-    table.add_column("Via", style="dim", no_wrap=True)
-    table.add_column("ID", style="dim", no_wrap=True, overflow="ellipsis", max_width=24)
-    for row in result.rows:
-        link = row.link
-        table.add_row(_not_found_mark(link), _cell(_date(link), limit), _cell(link.title, limit),
-                      _cell(", ".join(link.context), limit), _cell(row.via, limit),
-                      _cell(link.id, limit))
-    return table
+    date, slash, rest = _cut(shown, limit).partition("/")
+    if slash and date == event.date.isoformat():
+        return Text.assemble((date, "cyan"), (slash + rest, "green"))
+    return Text(_cut(shown, limit), style="green")
 
 
 def _fields_grid(fields: dict[str, Any], limit: int) -> Table:

@@ -8,19 +8,25 @@ from newscli.index import Index
 from newscli.results import Empty, EventDetail, EventList
 
 
-def show(index: Index, what: str) -> EventList | EventDetail:
+def show(index: Index, what: str, limit: int = 0, newest_first: bool = False) -> EventList | EventDetail:
     """Digits shaped like a date are a date (an impossible one is bad input); else an id."""
     if looks_like_date(what):
-        return show_dates(index, what)
+        return show_dates(index, what, limit, newest_first)
     return show_event(index, what)
 
 
-def show_dates(index: Index, text: str) -> EventList:
+def show_dates(index: Index, text: str, limit: int = 0, newest_first: bool = False) -> EventList:
+    """The events of a day, month or year in the archive's order (or its reverse); the first
+    `limit` of them (0: all)."""
     span = parse_date_range(text)
-    events = index.events(index.numbers_between(span))
-    caption = f"{span.label()}: {len(events)} event{'s' if len(events) != 1 else ''}"
+    numbers = index.numbers_between(span)
+    if newest_first:
+        numbers.reverse()
+    total = len(numbers)
+    events = index.events(numbers[:limit] if limit else numbers)
+    caption = f"{span.label()}: {total} event{'s' if total != 1 else ''}"
     empty = None if events else Empty(f"no events on {span.label()} in {index.root}")
-    return EventList(events, caption=caption, empty=empty)
+    return EventList(events, caption=caption, total=total, empty=empty)
 
 
 def show_event(index: Index, text: str) -> EventDetail:

@@ -40,13 +40,14 @@ def words(text: str) -> list[str]:
 
 
 # Words that join the capitalised words of a name or a heading ("War in Afghanistan").
-_JOINING = frozenset("of in on the and for to at de del la le da von van al el -".split())
+_JOINING = frozenset({"of", "in", "on", "the", "and", "for", "to", "at", "de", "del", "la", "le", "da",
+                      "von", "van", "al", "el", "-"})
 _SENTENCE_END = tuple('.!?"”’)]')
 
 
 def looks_like_heading(title: str) -> bool:
     """Whether a headline is a bare heading or a list of story names rather than an event
-    ("War in Afghanistan"; "Iran–United States relations, Bahrain–Iran relations"): no
+    ("War in Afghanistan"; "Iran-United States relations, Bahrain-Iran relations"): no
     sentence end, and every comma-separated part a few mostly capitalised words."""
     text = title.strip()
     if not text or text.endswith(_SENTENCE_END):

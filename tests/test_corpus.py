@@ -96,7 +96,7 @@ def test_show_day_lists_it_in_index_order(year_2011: Path, archive: Index) -> No
     result = news("-d", str(year_2011), "show", "2011-06-06")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    ids = [line.split("\t")[2] for line in result.stdout.splitlines()]
+    ids = [line.split("\t")[0] for line in result.stdout.splitlines()]  # rows open with the id
     folder = year_2011 / "news" / "2011" / "06" / "6"
     assert ids == [f"2011-06-06/{slug}" for slug in index_slugs(folder)]
     assert len(ids) == len(event_files(folder))

@@ -366,7 +366,7 @@ def test_parse_day_page_gives_slugs_in_order() -> None:
 def shown_ids(data_dir: Path, day: str) -> list[str]:
     result = news("-d", str(data_dir), "show", day)
     assert result.exit_code == 0, result.stderr
-    return [line.split("\t")[2] for line in result.stdout.splitlines()]
+    return [line.split("\t")[0] for line in result.stdout.splitlines()]  # rows open with the id
 
 
 def test_events_follow_the_day_page_then_file_names(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ can be worked out by hand.  The CLI runs through typer's CliRunner; a few tests 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -310,7 +311,7 @@ def test_sort_by_relevance_is_the_default(peru: Path) -> None:
     default = news("search", "humala", data=peru)
     relevance = news("search", "humala", "--sort", "relevance", data=peru)
     assert default.stdout == relevance.stdout
-    scores = [float(line.split("\t")[0]) for line in default.stdout.splitlines()]
+    scores = [float(line.split("\t")[3]) for line in default.stdout.splitlines()]
     assert scores == sorted(scores, reverse=True)
 
 
@@ -330,7 +331,7 @@ def test_limit_0_shows_all_without_a_note(peru: Path) -> None:
 @pytest.mark.parametrize("flag", ["--limit", "-n"])
 def test_limit_n(peru: Path, flag: str) -> None:
     result = news("search", "rain", flag, "3", "--sort", "-date", data=peru)
-    assert [line.split("\t")[-1] for line in result.stdout.splitlines()] == list(RAIN[::-1][:3])
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == list(RAIN[::-1][:3])
     assert result.stderr == "news: showing 3 of 25 matches; use --limit 0 for all\n"
 
 
@@ -372,9 +373,10 @@ def test_a_filter_alone_gives_event_objects(peru: Path) -> None:
         assert set(item) >= EVENT_KEYS
 
 
-def test_plain_rows_are_score_date_title_id(peru: Path) -> None:
+def test_plain_rows_are_id_date_title_score(peru: Path) -> None:
     rows = [line.split("\t") for line in news("search", "zanzibar", data=peru).stdout.splitlines()]
-    assert [row[1:] for row in rows] == [[t.split("/")[0], "A ferry sinks off Zanzibar.", t] for t in TWINS]
+    assert [row[:3] for row in rows] == [[t, t.split("/")[0], "A ferry sinks off Zanzibar."] for t in TWINS]
+    assert all(re.fullmatch(r"\d+\.\d\d", row[3]) for row in rows)
 
 
 # -- bad input: exit 2 and one line on stderr --

@@ -72,14 +72,14 @@ def test_show_day_in_every_shape_matches_the_golden_rows(day: str) -> None:
 
 def test_show_day_lists_the_days_events_in_the_order_of_its_index_page() -> None:
     result = news("show", "2011-06-06")
-    ids = [row[2] for row in rows(result)]
+    ids = [row[0] for row in rows(result)]
     assert ids == [f"2011-06-06/{slug}" for slug in index_slugs(DAY_FOLDER)]
     assert len(ids) == len(event_files(DAY_FOLDER)) == 32
 
 
 def test_show_day_order_is_the_index_page_not_the_file_names() -> None:
     folder = SAMPLE / "news" / "2017" / "02" / "3"
-    ids = [row[2] for row in rows(news("show", "2017-2-3"))]
+    ids = [row[0] for row in rows(news("show", "2017-2-3"))]
     assert ids == [f"2017-02-03/{slug}" for slug in index_slugs(folder)]
     assert ids[0] == "2017-02-03/war-in-afghanistan"
     assert ids != sorted(ids)
@@ -89,21 +89,21 @@ def test_show_month_lists_every_day_of_it_in_date_order() -> None:
     result = news("show", "2011-06")
     assert result.exit_code == 0
     found = rows(result)
-    dates = [row[0] for row in found]
+    dates = [row[1] for row in found]
     assert dates == sorted(dates)
     assert set(dates) == {"2011-06-05", "2011-06-06"}
     june = SAMPLE / "news" / "2011" / "06"
     assert len(found) == len(event_files(june))
     # within a day, still the day page's order
-    day = [row[2] for row in rows(news("show", "2011-06-06"))]
-    assert [row[2] for row in found if row[0] == "2011-06-06"] == day
+    day = [row[0] for row in rows(news("show", "2011-06-06"))]
+    assert [row[0] for row in found if row[1] == "2011-06-06"] == day
 
 
 def test_show_year_lists_all_of_it() -> None:
     found = rows(news("show", "2011"))
     assert len(found) == len(event_files(SAMPLE / "news" / "2011"))
-    assert all(row[0].startswith("2011-") for row in found)
-    assert [row[0] for row in found] == sorted(row[0] for row in found)
+    assert all(row[1].startswith("2011-") for row in found)
+    assert [row[1] for row in found] == sorted(row[1] for row in found)
 
 
 @pytest.mark.parametrize("date", ["2011-13-45", "2019-20", "2011-02-30", "2011-6-31", "0000"])
@@ -221,7 +221,7 @@ def other_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-ONLY = "2011-06-06\tOnly in the other archive\t2011-06-06/only-here\n"
+ONLY = "2011-06-06/only-here\t2011-06-06\tOnly in the other archive\n"
 
 
 def test_default_data_dir_is_the_bundled_sample() -> None:
@@ -296,7 +296,7 @@ def test_piped_rows_are_tab_separated_without_ansi() -> None:
     assert "\x1b" not in result.stdout
     for row in rows(result):
         assert len(row) == 3
-        date, title, event_id = row
+        event_id, date, title = row
         assert ISO_DAY.match(date)
         assert title and title == title.strip()
         assert event_id.startswith(date + "/")
@@ -313,11 +313,14 @@ def test_csv_format() -> None:
     result = news("show", "2011-06-06", "--format", "csv")
     assert result.exit_code == 0
     header, *records = list(csv.reader(io.StringIO(result.stdout)))
-    assert header == ["date", "title", "id", "category", "story", "entities", "path"]
+    assert header == ["id", "date", "title"]  # the piped columns, with a header
     expected = rows(news("show", "2011-06-06"))
-    assert [r[:3] for r in records] == expected  # a title with commas stays one field
-    assert any("," in r[1] for r in records)
-    assert all(r[6].startswith("news/2011/06/6/") for r in records)
+    assert records == expected  # a title with commas stays one field
+    assert any("," in r[2] for r in records)
+    more = list(csv.reader(io.StringIO(news("show", "2011-06-06", "-f", "csv", "--fields",
+                                            "id,entities,path").stdout)))
+    assert more[0] == ["id", "entities", "path"]
+    assert all(r[2].startswith("news/2011/06/6/") for r in more[1:])
 
 
 def test_csv_format_for_one_event() -> None:
@@ -333,7 +336,7 @@ def test_json_list_for_a_date(args: tuple[str, ...]) -> None:
     assert result.exit_code == 0
     items = json.loads(result.stdout)
     assert isinstance(items, list)
-    assert [item["id"] for item in items] == [row[2] for row in rows(news("show", "2011-06-06"))]
+    assert [item["id"] for item in items] == [row[0] for row in rows(news("show", "2011-06-06"))]
 
 
 def test_jsonl_one_object_per_line() -> None:
@@ -403,23 +406,22 @@ def test_piped_from_a_terminal_says_nothing_on_stderr() -> None:
     assert err.getvalue() == ""
 
 
-def test_terminal_gets_a_table_with_colour() -> None:
+def test_terminal_gets_one_line_per_event_with_colour() -> None:
     terminal, out, _ = tty()
     result = news("show", "2011-06-06", obj=terminal)
     assert result.exit_code == 0
     text = out.getvalue()
-    plain = ANSI.sub("", text)
-    assert "\t" not in plain
-    assert plain.splitlines()[0].startswith("┏")
-    assert re.search(r"┃\s*Date\s*┃\s*Title\s*┃\s*ID\s*┃", plain)
-    assert plain.count("2011-06-06 │") == 32
-    assert "2011 Libyan civil war: Rebels retake the" in plain
-    assert "2011-06-06: 32 events" in plain  # the caption
+    lines = ANSI.sub("", text).splitlines()
+    assert "\t" not in "".join(lines)
+    assert lines[0] == "2011-06-06: 32 events"  # the day once, as a heading
+    assert len(lines) == 1 + 32
+    assert lines[1].startswith("2011-06-06/2011-libyan  ")  # a short id, then the title
+    assert "2011 Libyan civil war: Rebels retake the" in lines[1]
     assert COLOUR.search(text)
-    assert all(len(line) <= 100 for line in plain.splitlines())
+    assert all(len(line) <= 100 for line in lines)
 
 
-def test_terminal_table_for_nothing_found_prints_no_table() -> None:
+def test_terminal_for_nothing_found_prints_nothing() -> None:
     terminal, out, err = tty()
     result = news("show", "1999-01-01", obj=terminal)
     assert result.exit_code == 1
@@ -441,7 +443,7 @@ def test_terminal_gets_the_event_in_full() -> None:
 def test_terminal_with_colour_off_has_no_colour_codes() -> None:
     terminal, out, _ = tty(color=False)
     news("show", "2011-06-06", obj=terminal)
-    assert "┏" in out.getvalue()
+    assert "2011-06-06/2011-libyan" in out.getvalue()
     assert not COLOUR.search(out.getvalue())
 
 
@@ -468,8 +470,8 @@ def test_no_color_is_honoured_on_a_terminal(
         streams.setattr(sys, "stderr", _FakeTTY())
         terminal = Terminal.detect()  # what `news` does when it starts
     assert terminal.stdout_is_tty
-    assert news("show", "2011-06-06", obj=terminal).exit_code == 0
-    assert "┏" in out.getvalue()
+    assert news("show", "2011-06-06", "--no-pager", obj=terminal).exit_code == 0
+    assert "/2011-libyan" in out.getvalue()
     assert bool(COLOUR.search(out.getvalue())) is coloured
 
 
