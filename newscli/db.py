@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump whenever the schema or what is stored in it changes: an older database is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # How long a run waits for another run's write before answering from what it parses itself.
 BUSY_SECONDS = 3.0
 
@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS events (
     extra TEXT,                  -- JSON object: frontmatter keys the model has no field for
     links TEXT,                  -- JSON [[targets.id, [positions in its entity list]], ...]
     title_slug TEXT NOT NULL,    -- the title folded and slugged: resolves links to renamed files
+    heading INTEGER NOT NULL,    -- 1: the title is only a heading or a list of story names
     UNIQUE (date, slug)
 );
 CREATE TABLE IF NOT EXISTS sources (
@@ -105,6 +106,7 @@ CREATE VIEW IF NOT EXISTS links AS
 INDEXES = """
 CREATE INDEX IF NOT EXISTS events_slug ON events (slug);
 CREATE INDEX IF NOT EXISTS entities_folded ON entities (folded);
+CREATE INDEX IF NOT EXISTS events_heading ON events (file) WHERE heading;
 CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
 CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
 CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;

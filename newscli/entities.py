@@ -1,28 +1,36 @@
-"""Names as people type them, matched to the archive's entities.
+"""Names as people type them, matched to the archive's entities and headlines.
 
-A name is matched exactly first (ignoring case and accents).  Else it is compared with
-every entity name of the archive by rapidfuzz: as a whole (`ratio` at least
-`ENTITY_CUTOFF`, which forgives typos: "Olanta Humala") or as a part of a longer name
-(`partial_ratio` at least `PART_CUTOFF`, with each of its words close to a word of that
-name: "humala" in "Ollanta Humala").  Among the closest names (within `CLOSE_ENOUGH`
-points of the best) the one the most events carry wins, then the one nearest in length.
-A name no entity carries but titles do ("Nadine Heredia") gives the events whose titles
-name it.
+A name stands for every entity whose name holds it whole ("Gavin Newsom" in "California
+Governor Gavin Newsom", "Angela Merkel" in "German Chancellor Angela Merkel"), and for
+every headline that names it, whatever its entities say.  Case and accents never matter.
+
+- One word that a longer name usually comes with ("Merkel", "humala") stands for that name
+  (the one most headlines name: "Angela Merkel", "Ollanta Humala"; not his brother
+  Antauro) when at least half the headlines with the word name it; else for itself
+  ("Japan").
+- A word the archive hardly knows is read as the common word spelt nearly like it, as
+  `search` does ("Olanta Humala", "Gavik Newsom").
+- Failing all that, the entity whose whole name is closest to what was typed (rapidfuzz
+  `ratio` at least `ENTITY_CUTOFF`) answers.
+
+Which name was used goes to stderr whenever it is not exactly what was typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newscli.errors import NothingFound
 from newscli.index import Index
 from newscli.text import fold, words
-from newscli.textindex import events_with_phrase
+from newscli.textindex import document_frequency, events_with_phrase, near_spellings
 
-ENTITY_CUTOFF = 85  # rapidfuzz ratio of the whole name, 0-100
-PART_CUTOFF = 90  # rapidfuzz partial_ratio of a part of a longer name
-PART_WEIGHT = 0.9  # a part of a name counts a little less than the whole of one
-CLOSE_ENOUGH = 3  # points below the best score that still count as "the closest names"
+ENTITY_CUTOFF = 85  # rapidfuzz ratio of a whole name, 0-100
+# a word stands for a longer name when at least this share of the headlines with the word
+# name it
+SURNAME_SHARE = 0.5
+SURNAME_CANDIDATES = 12  # the longer names (most carried first) looked at for one word
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,7 @@ class EntityMatch:
     name: str
     keys: tuple[str, ...]  # entities.key of each entity the name stands for
     events: frozenset[int]
-    note: str = ""  # said on stderr when the match was not exact
+    note: str = ""  # said on stderr when the name used is not the one typed
 
 
 @dataclass(frozen=True)
@@ -42,66 +50,120 @@ class _Entity:
 
 
 def match_entity(index: Index, name: str) -> EntityMatch:
-    """The entity `name` means: exact (folded), else the most carried of the closest names."""
-    wanted = fold(" ".join(name.split()))
-    if not wanted:
+    """The events `name` stands for: its entities, their longer forms, the headlines naming it."""
+    typed = tuple(words(name))
+    shown = " ".join(name.split())
+    if not typed:
         raise NothingFound("give a name")
-    exact = [_Entity(*row) for row in index.query(
-        "SELECT key, name, folded, events FROM entities WHERE folded = ? ORDER BY events DESC, key",
-        wanted)]
-    if exact:
-        return _match(index, exact[0].name, [e.key for e in exact], "")
-    entities = [_Entity(*row) for row in index.query("SELECT key, name, folded, events FROM entities "
-                                                     "ORDER BY key")]
-    candidates = _close_names(wanted, [e.folded for e in entities])
-    if not candidates:
-        return _titles_naming(index, name, entities)
-    best = max(candidates.values())
-    closest = [n for n, score in candidates.items() if score >= best - CLOSE_ENOUGH]
-    chosen = entities[max(closest, key=lambda n: (entities[n].events,
-                                                  -abs(len(entities[n].folded) - len(wanted)), -n))]
-    if wanted not in chosen.folded and titled(index, tuple(words(name))):
-        # a near spelling of another name ("Walesa" for "Wales") loses to titles naming it
-        return _titles_naming(index, name, entities)
-    same = [e.key for e in entities if e.folded == chosen.folded]
-    note = f'matched "{chosen.name}"'
-    if len(closest) > 1:
-        note += f" (the most frequent of {len(closest)} close names)"
-    return _match(index, chosen.name, same, note)
+    for run, corrected in ((typed, False), (_corrected(index, typed), True)):
+        if corrected and run == typed:
+            continue
+        match = _match_run(index, run, shown, corrected)
+        if match is not None:
+            return match
+    closest = _closest_entity(index, fold(shown))
+    if closest is not None:
+        match = _match_run(index, tuple(words(closest.name)), closest.name, True)
+        if match is not None:
+            return match
+    raise NothingFound(f"no entity named {shown!r}", _suggestions(index, fold(shown)))
 
 
-def _close_names(wanted: str, folded: list[str]) -> dict[int, float]:
+def _match_run(index: Index, run: tuple[str, ...], typed: str, corrected: bool) -> EntityMatch | None:
+    """The match for these (folded) words, or None when no entity or headline holds them."""
+    entities = holding(index, run)
+    if len(run) == 1:
+        longer = _usual_longer_name(index, run[0], entities)
+        if longer is not None:
+            run = tuple(words(longer.name))
+            entities = holding(index, run)
+    titled = events_with_phrase(index, run, ("title",))
+    if not entities and not titled:
+        return None
+    events = entity_events(index, [e.key for e in entities]) | titled
+    exact = [e for e in entities if tuple(words(e.name)) == run]
+    if not entities:
+        name = typed if not corrected else " ".join(run)
+        note = f'no entity named "{typed}"; showing the events whose titles name it'
+        return EntityMatch(name, (), frozenset(events), note)
+    named = max(exact or entities, key=lambda e: (e.events, -len(e.folded), e.key))
+    note = "" if exact and run == tuple(words(typed)) and not corrected else f'matched "{named.name}"'
+    return EntityMatch(named.name, tuple(e.key for e in entities), frozenset(events), note)
+
+
+def holding(index: Index, run: Sequence[str]) -> list[_Entity]:
+    """The entities whose name holds these words together and in order."""
+    if not run:
+        return []
+    tests = " AND ".join("instr(folded, ?) > 0" for _ in run)
+    rows = index.query(f"SELECT key, name, folded, events FROM entities WHERE {tests}", *run)
+    wanted = tuple(run)
+    size = len(wanted)
+    found = []
+    for row in rows:
+        entity = _Entity(*row)
+        name_words = tuple(words(entity.name))
+        if any(name_words[i : i + size] == wanted for i in range(len(name_words) - size + 1)):
+            found.append(entity)
+    return found
+
+
+def _usual_longer_name(index: Index, word: str, entities: list[_Entity]) -> _Entity | None:
+    """The longer name a single word usually stands for in headlines, if there is one."""
+    longer = sorted((e for e in entities if len(words(e.name)) > 1), key=lambda e: (-e.events, e.key))
+    if not longer:
+        return None
+    alone = len(events_with_phrase(index, (word,), ("title",)))
+    best, best_count = None, 0
+    seen: set[tuple[str, ...]] = set()
+    for entity in longer[:SURNAME_CANDIDATES]:
+        run = tuple(words(entity.name))
+        if run in seen:
+            continue
+        seen.add(run)
+        count = len(events_with_phrase(index, run, ("title",)))
+        if count > best_count or (count == best_count and best and len(run) < len(words(best.name))):
+            best, best_count = entity, count
+    if best is None or best_count < SURNAME_SHARE * alone:
+        return None
+    return best
+
+
+def _corrected(index: Index, run: tuple[str, ...]) -> tuple[str, ...]:
+    """The words with each one the archive hardly knows read as its likeliest spelling."""
+    fixed = []
+    for word in run:
+        frequency = document_frequency(index, word)
+        spellings = near_spellings(index, word, frequency) if len(word) >= 4 else []
+        fixed.append(spellings[0][0] if spellings else word)
+    return tuple(fixed)
+
+
+def _entities(index: Index) -> list[_Entity]:
+    return [_Entity(*row) for row in index.query("SELECT key, name, folded, events FROM entities "
+                                                 "ORDER BY key")]
+
+
+def _closest_entity(index: Index, wanted: str) -> _Entity | None:
     from rapidfuzz import fuzz, process
 
-    candidates = {
-        n: score
-        for _, score, n in process.extract(wanted, folded, scorer=fuzz.ratio, limit=25,
-                                           score_cutoff=ENTITY_CUTOFF)
-    }
-    if len(wanted) < 4:
-        return candidates  # a part as short as "un" is part of everything
-    query_words = wanted.split()
-    for _, score, n in process.extract(wanted, folded, scorer=fuzz.partial_ratio, limit=300,
-                                       score_cutoff=PART_CUTOFF):
-        name_words = folded[n].split()
-        if len(folded[n]) > len(wanted) and all(
-            any(fuzz.ratio(q, w) >= ENTITY_CUTOFF for w in name_words) for q in query_words
-        ):
-            candidates[n] = max(candidates.get(n, 0.0), PART_WEIGHT * score)
-    return candidates
+    entities = _entities(index)
+    found = process.extract(wanted, [e.folded for e in entities], scorer=fuzz.ratio, limit=10,
+                            score_cutoff=ENTITY_CUTOFF)
+    if not found:
+        return None
+    best = max(score for _, score, _ in found)
+    close = [entities[n] for _, score, n in found if score >= best - 3]
+    return max(close, key=lambda e: (e.events, -abs(len(e.folded) - len(wanted)), e.key))
 
 
-def _titles_naming(index: Index, name: str, entities: list[_Entity]) -> EntityMatch:
-    """The events whose titles name `name`, for a name no entity carries."""
-    found = titled(index, tuple(words(name)))
-    if found:
-        note = f'no entity named "{name}"; showing the events whose titles name it'
-        return EntityMatch(" ".join(name.split()), (), frozenset(found), note)
+def _suggestions(index: Index, wanted: str) -> list[str]:
     from rapidfuzz import fuzz, process
 
-    nearest = process.extract(fold(name), [e.folded for e in entities], scorer=fuzz.ratio, limit=5,
+    entities = _entities(index)
+    nearest = process.extract(wanted, [e.folded for e in entities], scorer=fuzz.ratio, limit=5,
                               score_cutoff=60)
-    raise NothingFound(f"no entity named {name!r}", [entities[n].name for _, _, n in nearest])
+    return [entities[n].name for _, _, n in nearest]
 
 
 def titled(index: Index, name_words: tuple[str, ...]) -> set[int]:
@@ -117,10 +179,3 @@ def entity_events(index: Index, keys: list[str]) -> set[int]:
         found.update(r[0] for r in index.query(
             f"SELECT event FROM event_entities WHERE entity IN ({marks})", *batch))
     return found
-
-
-def _match(index: Index, name: str, keys: list[str], note: str) -> EntityMatch:
-    events = entity_events(index, keys)
-    # events whose title names the entity, even where extraction did not list it
-    events.update(titled(index, tuple(words(name))))
-    return EntityMatch(name, tuple(keys), frozenset(events), note)

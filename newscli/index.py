@@ -113,6 +113,28 @@ class Index:
                 found[number] = Brief(event_id, date, title)
         return found
 
+    def linked(self, numbers: Iterable[int]) -> dict[int, list[int]]:
+        """The events each of these names in its `Related:` links, as far as the archive
+        holds them (links resolved as they are read)."""
+        rows: list[Any] = []
+        for batch in _batches(list(numbers)):
+            marks = ",".join("?" * len(batch))
+            rows += self.query(
+                f"SELECT e.file, t.date, t.slug, t.text FROM events AS e, json_each(e.links) AS l "
+                f"JOIN targets AS t ON t.id = json_extract(l.value, '$[0]') WHERE e.file IN ({marks})",
+                *batch)
+        resolved = LinkResolver(self).resolve({(d, s, t) for _, d, s, t in rows})
+        found: dict[int, list[int]] = {}
+        for number, date, slug, text in rows:
+            target = resolved[(date, slug, text)]
+            if target is not None:
+                found.setdefault(number, []).append(target[0])
+        return found
+
+    def headings(self) -> set[int]:
+        """The events whose title is only a heading or a list of story names."""
+        return {r[0] for r in self.query("SELECT file FROM events WHERE heading")}
+
     def find_id(self, event_id: str) -> int | None:
         """The event with exactly this id, if the archive holds it."""
         date, _, slug = event_id.partition("/")

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from newscli.db import INDEXES, Database
 from newscli.files import Folder, Listing, Stamp, is_day_page, printable
 from newscli.models import Event
-from newscli.text import fold, words
+from newscli.text import fold, looks_like_heading, words
 from newscli.textindex import NAME_BREAK
 
 ProgressCallback = Callable[[int, int], None]
@@ -304,7 +304,8 @@ def event_rows(file: int, event: Event) -> tuple[
         links.append(f"[{target},[{places}]]")
     extra = json.dumps(event.extra, ensure_ascii=False) if event.extra else None
     row = (file, day, event.slug, event.title, event.category, event.story, extra,
-           f"[{','.join(links)}]" if links else None, title_slug(event.title))
+           f"[{','.join(links)}]" if links else None, title_slug(event.title),
+           int(looks_like_heading(event.title)))
     sources = [(file, n, s.name, s.url, s.domain) for n, s in enumerate(event.sources)]
     entities = [(name.casefold(), file, day, n, name) for n, name in enumerate(event.entities)]
     text = (file, " ".join(words(event.title)), _names_text(event.entities),
@@ -415,7 +416,7 @@ class _Writer:
         run = self.connection.executemany
         run("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
             [(*row, losers.get(row[0])) for row in rows.files])
-        run("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+        run("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
         run("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
         run("INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", entities)
         run("INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?)", rows.targets)

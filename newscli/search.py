@@ -1,16 +1,25 @@
 """`news search`: ranked, typo-tolerant full-text search with filters.
 
-The score is FTS5's bm25 with weighted fields (textindex.py): each query word adds its
-inverse document frequency times a saturated, length-normalised count of the word in the
-event, where a word in the title or the entities counts three times as much as one in the
-sources.  Events are ranked first by how many of the query's words they hold, then by
-that score, then by date (newest first) and id, so the same query always gives the same
-order.  A word the archive hardly knows is also matched against the archive's own
-vocabulary with rapidfuzz, and such matches count for less than exact ones.
+Words are ORed: an event holding any of them is a match, but one holding the rare words
+of the query ranks far above one holding only common ones.  Each word adds its FTS5 bm25
+score (textindex.py: a word counts three times as much in the title or the entities as in
+the category or the sources); that sum is multiplied by the cube of the event's coverage,
+the share of the query it holds, each word weighing its rarity (inverse document
+frequency) squared, so an event with the one rare word beats one with three common ones.  Words most events hold
+(stop words, and words in a third of a large archive) add nothing and never make an event
+a match on their own.  A word also matches the longer words it opens at 0.6 of its
+weight and, when the archive hardly knows it, the common spellings near it at half.
+Headlines that are only a heading or a list of story names count for less.  Finally the
+matches the best ones link to (in their `Related:` lists) gain a share of their score:
+events of one story link to each other, and often name the story less than their
+neighbours do.  Ties go to the newest, then to the id, so the same query always gives the
+same order.  `"quoted words"` must stand together and in order; `-word` and `-"quoted
+words"` leave out the events holding them.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,20 +29,43 @@ from newscli.filters import Filters, Sort, select
 from newscli.index import Index
 from newscli.results import Empty, EventList
 from newscli.text import words
-from newscli.textindex import document_frequency, events_with_phrase, vocabulary, word_scores, words_starting
+from newscli.textindex import (
+    document_frequency,
+    events_with_phrase,
+    frequencies,
+    near_spellings,
+    word_scores,
+    words_starting,
+)
 
 __all__ = ["Filters", "SearchQuery", "Sort", "parse_query", "search"]
 
-# Below this many events a word is worth matching against similar words too ("electon"),
-# when those are at least FUZZY_MORE_COMMON times as common (a likely correct spelling).
+# Below this many events a word is worth matching against similar words too ("electon").
 FUZZY_BELOW = 20
-FUZZY_MORE_COMMON = 3
-FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100
-FUZZY_WEIGHT = 0.5  # a fuzzy match counts at most half an exact one
 # "peru" also finds "peruvian": the longer words a query word opens, at this weight
 PREFIX_WEIGHT = 0.6
 PREFIX_LIMIT = 8
-_PHRASE = re.compile(r'"([^"]*)"?')
+# The score is multiplied by coverage (the share of the query's rarity an event holds) to
+# this power: an event with all of a query's rare words comes first.
+COVERAGE_POWER = 3.0
+HEADING_WEIGHT = 0.3  # a bare heading or a list of story names, against an event
+# A word's share of the coverage grows with its rarity to this power: the one rare word of
+# a query ("COVID-19 pandemic in Oregon") outweighs the common ones together.
+RARITY_POWER = 2.0
+# The best matches lend this share of their score to the events they link to.
+LINK_SHARE = 0.2
+LINKING_MATCHES = 30
+# A word in more than this share of an archive (of at least WEAK_FROM events) is weak.
+WEAK_SHARE = 1 / 3
+WEAK_FROM = 200
+_STOP_WORDS = """a about after against all also an and any are as at be been before between
+both but by can could did do does during each few for from had has have he her his how i if in into
+is it its just more most no nor not now of off on once only or other our out over own same she
+should so some such than that the their them then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you your says
+said say amid least"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 @dataclass(frozen=True)
@@ -46,15 +78,29 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    words: tuple[str, ...]  # folded, every word of the query, phrases included
+    words: tuple[str, ...]  # folded, every word to rank by, phrases' words included
     phrases: tuple[tuple[str, ...], ...]  # runs of words that must appear together, in order
+    excluded: tuple[tuple[str, ...], ...] = ()  # words (runs of one) and phrases to leave out
 
 
 def parse_query(text: str) -> ParsedQuery:
-    phrases = tuple(tuple(words(m.group(1))) for m in _PHRASE.finditer(text))
-    loose = _PHRASE.sub(" ", text)
-    all_words = [*words(loose), *(w for phrase in phrases for w in phrase)]
-    return ParsedQuery(tuple(dict.fromkeys(all_words)), tuple(p for p in phrases if p))
+    """`"quoted words"` are a phrase; `-word` and `-"quoted words"` leave events out."""
+    loose: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    excluded: list[tuple[str, ...]] = []
+    for match in _QUERY_PART.finditer(text):
+        minus, quoted, bare = match.groups()
+        if bare is not None:
+            if bare.startswith("-") and len(bare) > 1 and words(bare[1:]):
+                excluded.append(tuple(words(bare[1:])))
+            else:
+                loose += words(bare)
+            continue
+        run = tuple(words(quoted))
+        if run:
+            (excluded if minus else phrases).append(run)
+    all_words = [*loose, *(w for phrase in phrases for w in phrase)]
+    return ParsedQuery(tuple(dict.fromkeys(all_words)), tuple(phrases), tuple(excluded))
 
 
 def search(index: Index, query: SearchQuery) -> EventList:
@@ -62,6 +108,8 @@ def search(index: Index, query: SearchQuery) -> EventList:
     if not parsed.words and not query.filters.any():
         raise BadInput("empty query: give words to search for, or a filter such as --on 2011-06-06")
     allowed, notes = select(index, query.filters)
+    if parsed.excluded:
+        allowed = _without(index, parsed.excluded, allowed)
     if not parsed.words:
         numbers = index.in_archive_order(allowed) if allowed is not None else index.numbers_between(None)
         return _listing(index, query, numbers, None, (), notes, "selected")
@@ -96,57 +144,117 @@ def _listing(index: Index, query: SearchQuery, numbers: list[int], scores: list[
     )
 
 
+def _without(index: Index, excluded: Sequence[Sequence[str]], allowed: set[int] | None) -> set[int]:
+    left = set(allowed) if allowed is not None else set(index.numbers_between(None))
+    for run in excluded:
+        left -= events_with_phrase(index, run)
+    return left
+
+
 # -- ranking --
+
+
+@dataclass
+class _Word:
+    """One word of the query: its rarity, and what each event it matches gains from it."""
+
+    text: str
+    rarity: float  # inverse document frequency; 0 for a weak word
+    gains: dict[int, float]  # event -> bm25 score, from the word or the best of its variants
+    exact: set[int]  # events holding the word itself (not only a variant of it)
 
 
 def rank(index: Index, parsed: ParsedQuery, allowed: set[int] | None, limit: int = 0
          ) -> tuple[list[tuple[int, float]], list[str]]:
-    """(event number, score) best first, and the folded words to highlight.
-
-    An event's coverage counts each query word it holds as 1, or as 1/2 when it holds only
-    a longer word the query word opens or a word that looks like it: events holding every
-    word exactly come first, and fuzzy matches rank below exact ones.  Only the first
-    `limit` (0: all) are put in their final order; the rest follow by coverage and score.
-    """
+    """(event number, score) best first, and the folded words to highlight.  Only the first
+    `limit` (0: all) are put in their final order of ties; the rest follow by score."""
     if parsed.phrases:
         allowed = with_phrases(index, parsed.phrases, allowed)
-    scores: dict[int, float] = {}
-    coverage: dict[int, float] = {}
+    total = max(len(index), 1)
+    weak = _weak_words(index, parsed.words, total)
     highlight: list[str] = []
+    query_words = []
     for word in parsed.words:
-        gains: dict[int, float] = {}
-        exact: set[int] = set()
-        for variant, factor in _variants(index, word):
-            highlight.append(variant)
-            for n, score in word_scores(index, variant).items():
-                if allowed is not None and n not in allowed:
-                    continue
-                gain = score * factor
-                if gain > gains.get(n, 0.0):
-                    gains[n] = gain
-                if factor == 1.0:
-                    exact.add(n)
-        for n, gain in gains.items():
+        variants = _variants(index, word)
+        highlight += [v for v, _ in variants]
+        query_words.append(_gains(index, word, variants, allowed, 0.0 if word in weak else total))
+    strong = [w for w in query_words if w.rarity > 0] or (query_words if parsed.phrases else [])
+    scores = _scores(strong)
+    if scores:
+        for heading in index.headings() & scores.keys():
+            scores[heading] *= HEADING_WEIGHT
+        _lend_to_linked(index, scores, allowed)
+    return _ordered(index, scores, limit), highlight
+
+
+def _weak_words(index: Index, query_words: Sequence[str], total: int) -> set[str]:
+    """Stop words, and in a large archive the words a third of its events hold."""
+    weak = {w for w in query_words if w in STOP_WORDS}
+    if total >= WEAK_FROM:
+        weak |= {w for w, count in frequencies(index, list(query_words)).items()
+                 if count > WEAK_SHARE * total}
+    return weak
+
+
+def _gains(index: Index, word: str, variants: list[tuple[str, float]], allowed: set[int] | None,
+           total: int | float) -> _Word:
+    gains: dict[int, float] = {}
+    exact: set[int] = set()
+    frequency = 0
+    for variant, factor in variants:
+        scores = word_scores(index, variant)
+        frequency = max(frequency, len(scores)) if factor == 1.0 or not frequency else frequency
+        for n, score in scores.items():
+            if allowed is not None and n not in allowed:
+                continue
+            gain = score * factor
+            if gain > gains.get(n, 0.0):
+                gains[n] = gain
+            if factor == 1.0:
+                exact.add(n)
+    rarity = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5)) if total else 0.0
+    return _Word(word, rarity, gains, exact)
+
+
+def _scores(query_words: list[_Word]) -> dict[int, float]:
+    """Each event's summed gains times its coverage to COVERAGE_POWER."""
+    rarity = sum((w.rarity or 1.0) ** RARITY_POWER for w in query_words)
+    scores: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    for word in query_words:
+        share = (word.rarity or 1.0) ** RARITY_POWER / rarity
+        for n, gain in word.gains.items():
             scores[n] = scores.get(n, 0.0) + gain
-            coverage[n] = coverage.get(n, 0.0) + (1.0 if n in exact else 0.5)
-    return _ordered(index, scores, coverage, limit), highlight
+            covered[n] = covered.get(n, 0.0) + (share if n in word.exact else share / 2)
+    return {n: score * covered[n] ** COVERAGE_POWER for n, score in scores.items()}
 
 
-def _ordered(index: Index, scores: dict[int, float], coverage: dict[int, float], limit: int
-             ) -> list[tuple[int, float]]:
-    """By coverage, then score, then newest first, then id.  Dates and ids are read only
-    for the events up to the limit and those tied with the last of them."""
-    ranked = sorted(scores, key=lambda n: (-coverage[n], -scores[n]))
+def _lend_to_linked(index: Index, scores: dict[int, float], allowed: set[int] | None) -> None:
+    """The best matches lend a share of their score to the matches they link to (an event
+    holding no word of the query is never made a match)."""
+    best = sorted(scores, key=lambda n: -scores[n])[:LINKING_MATCHES]
+    lent: dict[int, float] = {}
+    for source, targets in index.linked(best).items():
+        for target in targets:
+            if target in scores and (allowed is None or target in allowed):
+                lent[target] = lent.get(target, 0.0) + LINK_SHARE * scores[source]
+    for target, share in lent.items():
+        scores[target] = scores.get(target, 0.0) + share
+
+
+def _ordered(index: Index, scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """By score, then newest first, then id.  Dates and ids are read only for the events up
+    to the limit and those tied with the last of them."""
+    ranked = sorted(scores, key=lambda n: -scores[n])
     end = len(ranked)
     if limit and limit < end:
-        last = ranked[limit - 1]
+        last = scores[ranked[limit - 1]]
         end = limit
-        while end < len(ranked) and (coverage[ranked[end]], scores[ranked[end]]) == (
-                coverage[last], scores[last]):
+        while end < len(ranked) and scores[ranked[end]] == last:
             end += 1
     head = ranked[:end]
     dates, ids = index.dates(head), index.ids(head)
-    head.sort(key=lambda n: (-coverage[n], -scores[n], _newest_first(dates[n]), ids[n]))
+    head.sort(key=lambda n: (-scores[n], _newest_first(dates[n]), ids[n]))
     return [(n, scores[n]) for n in head + ranked[end:]]
 
 
@@ -155,8 +263,8 @@ def _newest_first(date: str) -> tuple[int, ...]:
 
 
 def _variants(index: Index, word: str) -> list[tuple[str, float]]:
-    """The word itself, the longer words it opens, and for a rare or unknown word the
-    archive's far more common words that look like it (its likely correct spelling)."""
+    """The word itself, the longer words it opens, and for a rare or unknown word the common
+    spellings near it (the likeliest of them weighing most)."""
     frequency = document_frequency(index, word)
     found = [(word, 1.0)] if frequency else []
     if len(word) < 4:
@@ -164,15 +272,7 @@ def _variants(index: Index, word: str) -> list[tuple[str, float]]:
     found += [(longer, PREFIX_WEIGHT) for longer in words_starting(index, word, PREFIX_LIMIT)]
     if frequency >= FUZZY_BELOW:
         return found
-    from rapidfuzz import fuzz, process
-
-    for candidate, similarity, _ in process.extract(
-        word, vocabulary(index), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
-    ):
-        # an unknown word takes any neighbour; a known one only far more common ones
-        if frequency == 0 or document_frequency(index, candidate) >= FUZZY_MORE_COMMON * frequency:
-            found.append((candidate, FUZZY_WEIGHT * (similarity / 100) ** 2))
-    return found
+    return found + near_spellings(index, word, frequency)
 
 
 def with_phrases(index: Index, phrases: Sequence[Sequence[str]], allowed: set[int] | None) -> set[int]:

@@ -80,3 +80,26 @@ def events_with_all(index: Index, words: Sequence[str]) -> set[int]:
 
 def event_count(index: Index) -> int:
     return len(index)
+
+
+FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100
+FUZZY_WEIGHT = 0.5  # a near spelling counts at most half the word itself
+
+
+def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, float]]:
+    """Words spelt nearly like `word` and far more common (any, for a word the archive does
+    not know), each with the weight a match on it counts for, likeliest first: "sria" gives
+    "syria" before "sri"."""
+    from rapidfuzz import fuzz, process
+
+    near = [(candidate, similarity) for candidate, similarity, _ in process.extract(
+        word, vocabulary(index), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)]
+    counts = frequencies(index, [c for c, _ in near])
+    likely = [(c, s, counts.get(c, 0)) for c, s in near
+              if counts.get(c, 0) >= (3 * frequency if frequency else 1)]
+    if not likely:
+        return []
+    commonest = max(count for _, _, count in likely)
+    # as close, but ten times as common: the likelier correction
+    weights = [(c, FUZZY_WEIGHT * (s / 100) ** 2 * (count / commonest) ** 0.25) for c, s, count in likely]
+    return sorted(weights, key=lambda cw: (-cw[1], cw[0]))[:3]
