@@ -108,6 +108,10 @@ CREATE INDEX IF NOT EXISTS entities_folded ON entities (folded);
 CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
 CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
 CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;
+-- news sources, stories and stats count names with their dates; --source finds names
+CREATE INDEX IF NOT EXISTS sources_name ON sources (name, event);
+CREATE INDEX IF NOT EXISTS events_story ON events (story, date) WHERE story IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_category ON events (category, date) WHERE category IS NOT NULL;
 """
 
 
