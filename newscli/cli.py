@@ -19,12 +19,13 @@ from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
 from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError
-from newscli.filters import Filters, Sort
+from newscli.filters import Filters, NameSort, Period, Sort
 from newscli.render import Format, error_line, indexing_progress, note_line, render
-from newscli.results import Result
+from newscli.results import Explored, Result
 from newscli.terminal import ColorChoice, Terminal
 
 if TYPE_CHECKING:
+    from newscli.dates import DateRange
     from newscli.index import Index
 
 # -- options every command spells the same way --
@@ -233,7 +234,7 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
 
 def _answer(
     ctx: typer.Context,
-    query: Callable[[Index], Result],
+    query: Callable[[Index], Result | Explored],
     data_dir: str | None,
     fmt: Format | None,
     as_json: bool,
@@ -255,7 +256,7 @@ def _answer(
     if folder is not None and not folder.strip():
         raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
 
-    def ask(index: Index) -> tuple[Result, int]:
+    def ask(index: Index) -> tuple[Result | Explored, int]:
         return query(index), index.skipped
 
     with indexing_progress(state.terminal) as progress:
@@ -267,7 +268,7 @@ def _answer(
     return _render(result, output, state.terminal.with_color(color))
 
 
-def _render(result: Result, output: Format, terminal: Terminal) -> int:
+def _render(result: Result | Explored, output: Format, terminal: Terminal) -> int:
     try:
         with _writing_output():
             return render(result, output, terminal)
@@ -336,8 +337,8 @@ def _filters(date_from: str | None, date_to: str | None, on: str | None, categor
     if on and (date_from or date_to):
         raise BadInput("--on cannot be combined with --from or --to")
     span = parse_date_range(on) if on else between(
-        parse_date_range(date_from) if date_from else None,
-        parse_date_range(date_to) if date_to else None,
+        parse_date_range(date_from, ranges=False) if date_from else None,
+        parse_date_range(date_to, ranges=False) if date_to else None,
     )
     for flag, value in (("--category", category), ("--source", source), ("--entity", entity)):
         if value is not None and not value.strip():
@@ -422,6 +423,209 @@ def related(
         raise BadInput("give an entity name or an event id")
     wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), sort, limit)
     return _answer(ctx, lambda index: run_related(index, name_or_id, wanted), data_dir, fmt,
+                   as_json, as_jsonl, color, no_cache)
+
+
+# -- exploring: timeline, entities, sources, stories, stats, on this day --
+
+
+def _span(date_from: str | None, date_to: str | None) -> DateRange | None:
+    return _filters(date_from, date_to, None, None, None, None).span
+
+
+@app.command(
+    "timeline",
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news timeline \"Ollanta Humala\"\n\n"
+    "  news timeline humala --by month --from 2011 --to 2011\n\n"
+    "  news timeline --query \"state of emergency\" --json | jq -r '.[] | [.period, .count] | @tsv'\n\n"
+    "A name is matched as `news related NAME` matches it; text that names no entity (or any "
+    "text, with --query) counts the events `news search TEXT --limit 0` finds.",
+)
+def timeline_command(
+    ctx: typer.Context,
+    name_or_query: Annotated[str, typer.Argument(
+        help="An entity name (fuzzy-matched), or words to search for.", metavar="NAME|QUERY",
+        show_default=False)],
+    by: Annotated[Period, typer.Option("--by", help="Count per year, month, week (ISO) or day.")
+                  ] = Period.year,
+    as_search: Annotated[bool, typer.Option(
+        "--query", help="Read the argument as a search, never as a name.")] = False,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """How many events per year (month, week, day) mention a name or match a search."""
+    from newscli.explore import TimelineQuery, timeline
+
+    if not name_or_query.strip():
+        raise BadInput("give a name or words to search for")
+    wanted = TimelineQuery(name_or_query, by, _span(date_from, date_to), as_search)
+    return _answer(ctx, lambda index: timeline(index, wanted), data_dir, fmt, as_json, as_jsonl,
+                   color, no_cache)
+
+
+PatternArgument = Annotated[str | None, typer.Argument(
+    help="Only names holding this (case, accents and small typos aside).", show_default=False)]
+NameSortOption = Annotated[NameSort, typer.Option(
+    "--sort", help="count (most events first), name, first (first to appear first) or last "
+    "(last seen first).")]
+
+
+def _names(ctx: typer.Context, kind: str, pattern: str | None, sort: NameSort, limit: int,
+           date_from: str | None, date_to: str | None, data_dir: str | None, fmt: Format | None,
+           as_json: bool, as_jsonl: bool, color: ColorChoice | None, no_cache: bool) -> int:
+    from newscli.names import NamesQuery, names
+
+    if pattern is not None and not pattern.strip():
+        raise BadInput("the pattern is empty: give some of a name, or none for all")
+    wanted = NamesQuery(kind, pattern.strip() if pattern else None, sort, limit,
+                        _span(date_from, date_to))
+    return _answer(ctx, lambda index: names(index, wanted), data_dir, fmt, as_json, as_jsonl, color,
+                   no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news entities\n\n  news entities fujimori\n\n"
+    "  news entities --from 2011 --to 2011 --limit 5\n\n"
+    "  news entities --sort first --json | jq -r '.[0].name'\n\n"
+    "count is the number of events that list the name.",
+)
+def entities(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The archive's entities with their number of events, first and last dates."""
+    return _names(ctx, "entities", pattern, sort, limit, date_from, date_to, data_dir, fmt, as_json,
+                  as_jsonl, color, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news sources\n\n  news sources reuters\n\n"
+    "  news sources --sort last --limit 0 | cut -f1,4",
+)
+def sources(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The sources events cite, with their number of events, first and last dates."""
+    return _names(ctx, "sources", pattern, sort, limit, date_from, date_to, data_dir, fmt, as_json,
+                  as_jsonl, color, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news stories\n\n  news stories \"civil war\" --sort first\n\n"
+    "  news stories libya --json | jq -r '.[] | \"\\(.count) \\(.name)\"'\n\n"
+    "A story is the frontmatter's story field, which only part of an archive may carry.",
+)
+def stories(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The stories events belong to, with their number of events, first and last dates."""
+    return _names(ctx, "stories", pattern, sort, limit, date_from, date_to, data_dir, fmt, as_json,
+                  as_jsonl, color, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news stats\n\n  news stats --from 2011 --to 2011\n\n"
+    "  news stats --json | jq '.per_year[] | select(.count > 5000)'\n\n"
+    "  news stats | grep ^top_sources",
+)
+def stats(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0,
+                                       help="Names in each top list; 0 for all.")] = 10,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The archive at a glance: events, days, dates, events per year, top names, categories."""
+    from newscli.explore import stats as archive_stats
+
+    span = _span(date_from, date_to)
+    return _answer(ctx, lambda index: archive_stats(index, span, limit), data_dir, fmt, as_json,
+                   as_jsonl, color, no_cache)
+
+
+@app.command(
+    "on-this-day",
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news on-this-day\n\n  news on-this-day 06-06 --limit 0\n\n"
+    "  news on-this-day yesterday --from 2010 --json | jq -r '.[].title'",
+)
+def on_this_day_command(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(
+        help="A day of the year: MM-DD (06-06, 6-6), today or yesterday. [default: today]",
+        metavar="[MM-DD]", show_default=False)] = "today",
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The events of one calendar day in every year, newest first."""
+    from newscli.dates import parse_month_day
+    from newscli.explore import on_this_day
+
+    month, mday = parse_month_day(day)  # bad input before any reading
+    span = _span(date_from, date_to)
+    return _answer(ctx, lambda index: on_this_day(index, month, mday, limit, span), data_dir, fmt,
                    as_json, as_jsonl, color, no_cache)
 
 

@@ -29,10 +29,16 @@ from newscli.results import (
     CheckReport,
     EventDetail,
     EventList,
+    Explored,
     IndexReport,
+    NameCount,
+    NameList,
+    PeriodCount,
     RelatedList,
     RelatedRow,
     Result,
+    Stats,
+    Timeline,
 )
 from newscli.terminal import Terminal
 from newscli.text import WORD, words
@@ -176,11 +182,13 @@ def _timestamp(seconds: float | None) -> str | None:
 # -- entry point --
 
 
-def render(result: Result, fmt: Format, term: Terminal) -> ExitStatus:
+def render(result: Result | Explored, fmt: Format, term: Terminal) -> ExitStatus:
     """Print `result`; return the exit status it calls for."""
     for note in result.notes:
         note_line(term, note)
-    if fmt is Format.json:
+    if isinstance(result, (Timeline, NameList, Stats)):
+        _write_explored(term, result, fmt)
+    elif fmt is Format.json:
         _write_json(term, _json_items(result))
     elif fmt is Format.jsonl:
         _write_jsonl(term, _json_items(result))
@@ -193,7 +201,7 @@ def render(result: Result, fmt: Format, term: Terminal) -> ExitStatus:
     return _finish(term, result)
 
 
-def _finish(term: Terminal, result: Result) -> ExitStatus:
+def _finish(term: Terminal, result: Result | Explored) -> ExitStatus:
     if isinstance(result, CheckReport):
         _check_summary(term, result)
         return ExitStatus.NOTHING_FOUND if result.errors else ExitStatus.OK
@@ -208,10 +216,10 @@ def _finish(term: Terminal, result: Result) -> ExitStatus:
     return ExitStatus.OK
 
 
-def _count(result: Result) -> int:
+def _count(result: Result | Explored) -> int:
     if isinstance(result, EventList):
         return len(result.events)
-    if isinstance(result, RelatedList):
+    if isinstance(result, (RelatedList, NameList)):
         return len(result.rows)
     return 1
 
@@ -688,3 +696,170 @@ def _check_summary(term: Terminal, report: CheckReport) -> None:
         parts.append(f"{dangling} dangling related links not listed (--verbose lists them)")
     note_line(term, ", ".join(parts))
 
+
+
+# -- exploring: timeline, entities/sources/stories, stats --
+# Each JSON object is the result's fields; a piped row or CSV row is the same values in the
+# same order, so a field is its JSON key.
+
+
+def period_json(row: PeriodCount) -> dict[str, Any]:
+    return {"period": row.period, "count": row.count}
+
+
+def name_json(row: NameCount) -> dict[str, Any]:
+    return {"name": row.name, "count": row.count, "first": row.first, "last": row.last}
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    return {
+        "events": stats.events, "days": stats.days, "first": stats.first, "last": stats.last,
+        "files": stats.files, "skipped": stats.skipped, "entities": stats.entities,
+        "sources": stats.sources, "stories": stats.stories,
+        "per_year": [period_json(p) for p in stats.per_year],
+        "top_entities": [name_json(n) for n in stats.top_entities],
+        "top_sources": [name_json(n) for n in stats.top_sources],
+        "categories": [name_json(n) for n in stats.categories],
+        "without_category": stats.without_category,
+    }
+
+
+def explored_json(result: Explored) -> list[dict[str, Any]] | dict[str, Any]:
+    if isinstance(result, Timeline):
+        return [period_json(p) for p in result.periods]
+    if isinstance(result, NameList):
+        return [name_json(n) for n in result.rows]
+    return stats_json(result)
+
+
+def explored_rows(result: Explored) -> tuple[list[str], list[list[str]]]:
+    """The header and rows: `period, count`; `name, count, first, last`; `key, value` for
+    stats, a list's items keyed `per_year.2011`, `top_entities.NAME`, `categories.NAME`."""
+    if isinstance(result, Timeline):
+        return ["period", "count"], [[p.period, str(p.count)] for p in result.periods]
+    if isinstance(result, NameList):
+        return (["name", "count", "first", "last"],
+                [[n.name, str(n.count), n.first, n.last] for n in result.rows])
+    rows = []
+    for key, value in stats_json(result).items():
+        if not isinstance(value, list):
+            rows.append([key, _text(value)])
+            continue
+        for item in value:
+            label = item["period"] if "period" in item else item["name"]
+            rows.append([f"{key}.{label}", str(item["count"])])
+    return ["key", "value"], rows
+
+
+def _write_explored(term: Terminal, result: Explored, fmt: Format) -> None:
+    if fmt is Format.json:
+        _write_json(term, explored_json(result))
+    elif fmt is Format.jsonl:
+        _write_jsonl(term, explored_json(result))
+    elif fmt is Format.csv:
+        header, rows = explored_rows(result)
+        writer = csv.writer(term.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([printable(field) for field in row] for row in rows)
+    elif term.stdout_is_tty:
+        _explored_rich(term, result)
+    else:
+        for row in explored_rows(result)[1]:
+            fields = [printable(field) for field in row]
+            if term.color:
+                fields = [_coloured(field, ()) for field in fields]
+            term.stdout.write("\t".join(fields) + "\n")
+
+
+def _explored_rich(term: Terminal, result: Explored) -> None:
+    console = _console(term)
+    limit = _cell_limit(term.width)
+    if isinstance(result, Timeline):
+        if result.periods:
+            _print_timeline(console, result, term.width, limit)
+    elif isinstance(result, NameList):
+        if result.rows:
+            console.print(_names_table(result.rows, limit, _cell(result.caption, limit,
+                                                                  style="table.caption")))
+    else:
+        _print_stats(console, result, term.width, limit)
+
+
+# the eighths of a block, for bars drawn to an eighth of a character
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(count: int, most: int, width: int) -> str:
+    """A bar of `width` characters at most for `most`; any count above 0 shows."""
+    if count <= 0 or most <= 0:
+        return ""
+    eighths = max(1, round(count / most * width * 8))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8].strip()
+
+
+def bar_chart(rows: Sequence[PeriodCount], width: int) -> Table:
+    """One line per period: its label, a bar as long as its share of the largest, the count."""
+    from rich.table import Table
+
+    most = max((r.count for r in rows), default=0)
+    label_width = max((len(r.period) for r in rows), default=4)
+    bar_width = max(width - label_width - len(str(most)) - 4, 10)
+    chart = Table.grid(padding=(0, 1))
+    chart.add_column(style="cyan", no_wrap=True)
+    chart.add_column(style="green", no_wrap=True)
+    chart.add_column(justify="right", no_wrap=True)
+    for row in rows:
+        chart.add_row(row.period, _bar(row.count, most, bar_width), str(row.count),
+                      style="dim" if row.count == 0 else "")
+    return chart
+
+
+def _print_timeline(console: Console, result: Timeline, width: int, limit: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    count = result.events
+    console.print(Text.assemble(_cell(result.subject, limit, style="bold"),
+                                f": {count} event{'s' if count != 1 else ''}, per {result.by}"))
+    console.print(bar_chart(result.periods, width))
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="dim", no_wrap=True)
+    summary.add_column(style="cyan", no_wrap=True)
+    summary.add_column()
+    for label, event in (("first", result.first), ("last", result.last)):
+        if event is not None:
+            summary.add_row(label, event.date.isoformat(), _cell(event.title, limit))
+    busiest = result.busiest
+    if busiest is not None:
+        summary.add_row("busiest", busiest.period,
+                        f"{busiest.count} event{'s' if busiest.count != 1 else ''}")
+    console.print(summary)
+
+
+def _names_table(rows: Sequence[NameCount], limit: int, caption: Text | None = None,
+                 title: str | None = None) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
+                  expand=True, header_style="bold")
+    table.add_column("Name", ratio=1)
+    table.add_column("Events", justify="right", no_wrap=True)
+    table.add_column("First", style="cyan", no_wrap=True)
+    table.add_column("Last", style="cyan", no_wrap=True)
+    for row in rows:
+        table.add_row(_cell(row.name, limit), str(row.count), row.first, row.last)
+    return table
+
+
+def _print_stats(console: Console, stats: Stats, width: int, limit: int) -> None:
+    fields = {key: value for key, value in stats_json(stats).items() if not isinstance(value, list)}
+    console.print(_fields_grid(fields, limit))
+    if stats.per_year:
+        console.print()
+        console.print("Events per year", style="bold")
+        console.print(bar_chart(stats.per_year, width))
+    for title, rows in (("Top entities", stats.top_entities), ("Top sources", stats.top_sources),
+                        ("Categories", stats.categories)):
+        if rows:
+            console.print()
+            console.print(_names_table(rows, limit, title=title))
