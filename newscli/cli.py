@@ -283,13 +283,15 @@ def _render(result: Result | Explored, output: Format, terminal: Terminal) -> in
 @app.command(
     cls=NewsCommand,
     epilog="Examples:\n\n  news show 2011-06-06\n\n  news show 2011-06 --json | jq length\n\n"
+    "  news show yesterday\n\n  news show 2011-06-01..2011-06-15\n\n"
     "  news show ollanta-humala-is-elected"
 )
 def show(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(
-        help="A day (2011-06-06, 2011-6-6, 2011/06/06), a month (2011-06), a year (2011), "
-        "or an event id, slug or unambiguous slug prefix.", metavar="DATE|ID")],
+        help="A day (2011-06-06, 2011-6-6, 2011/06/06, today, yesterday), a month (2011-06), a "
+        "year (2011), a range of them (2011-06-01..2011-06-15), or an event id, slug or "
+        "unambiguous slug prefix.", metavar="DATE|ID")],
     data_dir: DataDirOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -312,12 +314,14 @@ def show(
 
 # -- search and related --
 
-FromOption = Annotated[str | None, typer.Option("--from", help="From this day, month or year (inclusive).",
-                                                 show_default=False)]
-ToOption = Annotated[str | None, typer.Option("--to", help="To this day, month or year (inclusive).",
-                                             show_default=False)]
-OnOption = Annotated[str | None, typer.Option("--on", help="Only this day, month or year.",
-                                             show_default=False)]
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="From this day, month or year (inclusive); today and yesterday are days.",
+    show_default=False)]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="To this day, month or year (inclusive); today and yesterday are days.",
+    show_default=False)]
+OnOption = Annotated[str | None, typer.Option(
+    "--on", help="Only this day, month or year, or FROM..TO.", show_default=False)]
 CategoryOption = Annotated[str | None, typer.Option("--category", help="Category containing TEXT.",
                                                    show_default=False, metavar="TEXT")]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Source name or domain containing NAME.",
@@ -472,7 +476,8 @@ def timeline_command(
 
 
 PatternArgument = Annotated[str | None, typer.Argument(
-    help="Only names holding this (case, accents and small typos aside).", show_default=False)]
+    help="Only names holding this (case, accents and small typos aside).", metavar="[PATTERN]",
+    show_default=False)]
 NameSortOption = Annotated[NameSort, typer.Option(
     "--sort", help="count (most events first), name, first (first to appear first) or last "
     "(last seen first).")]

@@ -143,25 +143,29 @@ def stats(index: Index, span: DateRange | None = None, top: int = TOP) -> Stats:
     """The archive at a glance (its events of `span`): counts, dates, events per year, the
     `top` most frequent entities and sources (0: all), and every category."""
     low, high = (span.start.isoformat(), span.end.isoformat()) if span else ("", "9999-99-99")
-    events, days, first, last = index.query(
-        "SELECT count(*), count(DISTINCT date), min(date), max(date) FROM events "
-        "WHERE date BETWEEN ? AND ?", low, high)[0]
-    years = dict(index.query("SELECT substr(date, 1, 4), count(*) FROM events WHERE date BETWEEN ? AND ? "
-                             "GROUP BY 1", low, high))
-    per_year = [PeriodCount(y, years.get(y, 0)) for y in periods(dt.date.fromisoformat(first),
-                                                                  dt.date.fromisoformat(last),
-                                                                  Period.year)] if events else []
+    # one pass over the dates: a day is in one year, so the days of the years add up
+    rows = index.query("SELECT substr(date, 1, 4), count(*), count(DISTINCT date), min(date), max(date) "
+                       "FROM events WHERE date BETWEEN ? AND ? GROUP BY 1 ORDER BY 1", low, high)
+    years = {year: count for year, count, *_ in rows}
+    events, days = sum(years.values()), sum(row[2] for row in rows)
+    first, last = (rows[0][3], rows[-1][4]) if rows else (None, None)
+    per_year = [PeriodCount(y, years.get(y, 0)) for y in periods(dt.date.fromisoformat(rows[0][3]),
+                                                                  dt.date.fromisoformat(rows[-1][4]),
+                                                                  Period.year)] if rows else []
     entities, sources = counted(index, "entities", span), counted(index, "sources", span)
     categories = ordered(counted(index, "categories", span), NameSort.by_count)
-    cut = slice(None, top or None)
+    in_span = " AND date BETWEEN ? AND ?" if span else ""
+    stories = {story.casefold() for (story,) in index.query(
+        f"SELECT DISTINCT story FROM events WHERE story IS NOT NULL AND story != ''{in_span}",
+        *((low, high) if span else ()))}
     where = f" {in_words(span)}" if span else ""
     empty = None if events else Empty(f"no events{where} in {index.root}")
     return Stats(
         events=events, days=days, first=first, last=last, files=index.files, skipped=index.skipped,
-        entities=len(entities), sources=len(sources), stories=len(counted(index, "stories", span)),
+        entities=len(entities), sources=len(sources), stories=len(stories),
         per_year=per_year,
-        top_entities=ordered(entities, NameSort.by_count)[cut],
-        top_sources=ordered(sources, NameSort.by_count)[cut],
+        top_entities=ordered(entities, NameSort.by_count, top),
+        top_sources=ordered(sources, NameSort.by_count, top),
         categories=categories,
         without_category=events - sum(c.count for c in categories),
         empty=empty,

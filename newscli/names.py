@@ -10,6 +10,7 @@ spelt like its words (rapidfuzz), and stderr says so.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -52,9 +53,8 @@ def names(index: Index, query: NamesQuery) -> NameList:
         if fuzzy:
             notes.append(f"no {what} holds {query.pattern!r}; showing the {query.kind} spelt like it")
         rows = [rows[i] for i in picked]
-    rows = ordered(rows, query.sort)
     total = len(rows)
-    shown = rows[: query.limit] if query.limit else rows
+    shown = ordered(rows, query.sort, query.limit)
     matched = f" matching {query.pattern!r}" if query.pattern is not None else ""
     caption = f"{total} {plural(query.kind, total)}{matched}{where}"
     empty = None if shown else Empty(f"no {query.kind}{where}")
@@ -65,9 +65,19 @@ def plural(kind: str, count: int) -> str:
     return kind if count != 1 else SINGULAR[kind]
 
 
-def ordered(rows: Sequence[NameCount], sort: NameSort) -> list[NameCount]:
-    """In the order `sort` names; ties by count (most first), then by name."""
-    by_count = sorted(rows, key=lambda r: (-r.count, r.name.casefold(), r.name))
+def ordered(rows: Sequence[NameCount], sort: NameSort, limit: int = 0) -> list[NameCount]:
+    """In the order `sort` names, ties by count (most first) then by name; the first `limit`
+    of them (0: all)."""
+    def by_count_key(row: NameCount) -> tuple[int, str, str]:
+        return -row.count, row.name.casefold(), row.name
+
+    if sort is NameSort.by_count and limit:
+        return heapq.nsmallest(limit, rows, key=by_count_key)
+    by_count = sorted(rows, key=by_count_key)
+    return _reordered(by_count, sort)[: limit or None]
+
+
+def _reordered(by_count: list[NameCount], sort: NameSort) -> list[NameCount]:
     if sort is NameSort.by_name:
         return sorted(by_count, key=lambda r: fold(r.name))
     if sort is NameSort.by_first:

@@ -567,6 +567,12 @@ def test_show_a_range_of_days(peru: Path) -> None:
     assert [row[0] for row in rows] == ["2011-06-05"]
 
 
+def test_show_a_range_without_events_exits_1(peru: Path) -> None:
+    result = news("show", "2013-01-01..2013-03-31", data=peru)
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"news: no events from 2013-01-01 to 2013-03-31 in {peru}"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("2011-06-15..2011-06-01", "ends before it starts"),
     ("2011-06-01..", "needs both ends"),
