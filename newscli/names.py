@@ -24,7 +24,8 @@ KINDS = ("entities", "sources", "stories", "categories")
 SINGULAR = {"entities": "entity", "sources": "source", "stories": "story", "categories": "category"}
 WORD_CUTOFF = 80  # rapidfuzz ratio between a word of the pattern and a word of a name, 0-100
 SHORTEST_FUZZY = 4  # a shorter word of the pattern must be held as it is
-SUGGESTION_CUTOFF = 60  # rapidfuzz WRatio of a name offered when nothing matches
+SUGGESTION_CUTOFF = 60  # rapidfuzz ratio of a name offered when nothing matches
+PART_WEIGHT = 0.9  # a part of a longer name spelt like the pattern counts a little less
 SUGGESTIONS = 5
 # the range that holds every date: no span
 _ALL = ("", "9999-99-99")
@@ -190,11 +191,20 @@ def matching(pattern: str, names: Sequence[str]) -> tuple[list[int], bool]:
 
 
 def nearest(pattern: str, rows: Sequence[NameCount]) -> list[str]:
-    """The names most like `pattern`, for a pattern that picks none; the most carried first
-    among equally close ones."""
+    """The names most like `pattern`, for a pattern that picks none: spelt like it as a
+    whole, or holding a part spelt like it (only names longer than the pattern: a short
+    name is part of many patterns); the most carried first among equally close ones."""
     from rapidfuzz import fuzz, process
 
-    found = process.extract(fold(pattern), [fold(row.name) for row in rows], scorer=fuzz.WRatio,
-                            limit=SUGGESTIONS * 4, score_cutoff=SUGGESTION_CUTOFF)
-    found.sort(key=lambda f: (-round(f[1]), -rows[f[2]].count, rows[f[2]].name))
-    return list(dict.fromkeys(rows[n].name for _, _, n in found))[:SUGGESTIONS]
+    wanted = fold(" ".join(pattern.split()))
+    folded = [fold(row.name) for row in rows]
+    scores: dict[int, float] = {}
+    for _, score, n in process.extract(wanted, folded, scorer=fuzz.ratio, limit=SUGGESTIONS * 4,
+                                       score_cutoff=SUGGESTION_CUTOFF):
+        scores[n] = score
+    longer = [name if len(name) > len(wanted) else "" for name in folded]
+    for _, score, n in process.extract(wanted, longer, scorer=fuzz.partial_ratio, limit=SUGGESTIONS * 4,
+                                       score_cutoff=SUGGESTION_CUTOFF / PART_WEIGHT):
+        scores[n] = max(scores.get(n, 0.0), score * PART_WEIGHT)
+    best = sorted(scores, key=lambda n: (-round(scores[n]), -rows[n].count, rows[n].name))
+    return list(dict.fromkeys(rows[n].name for n in best))[:SUGGESTIONS]

@@ -822,10 +822,10 @@ def _print_timeline(console: Console, result: Timeline, width: int, limit: int) 
     console.print(Text.assemble(_cell(result.subject, limit, style="bold"),
                                 f": {count} event{'s' if count != 1 else ''}, per {result.by}"))
     console.print(bar_chart(result.periods, width))
-    summary = Table.grid(padding=(0, 2))
-    summary.add_column(style="dim", no_wrap=True)
-    summary.add_column(style="cyan", no_wrap=True)
-    summary.add_column()
+    summary = Table.grid(padding=(0, 2), expand=True)
+    summary.add_column(style="dim", no_wrap=True, min_width=7)
+    summary.add_column(style="cyan", no_wrap=True, min_width=10)
+    summary.add_column(no_wrap=True, overflow="ellipsis", ratio=1)  # one line each: `show` has the rest
     for label, event in (("first", result.first), ("last", result.last)):
         if event is not None:
             summary.add_row(label, event.date.isoformat(), _cell(event.title, limit))

@@ -22,7 +22,8 @@ from helpers import as_json, ids, news, one_error_line, write_event
 from newscli import dates
 from newscli.explore import period_of, periods
 from newscli.filters import Period
-from newscli.names import matching
+from newscli.names import matching, nearest
+from newscli.results import NameCount
 from newscli.terminal import Terminal
 
 GARCIA = "2006-06-05/garcia-wins"
@@ -315,7 +316,7 @@ def test_an_unknown_pattern_exits_1_with_suggestions(peru: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0] == "news: no entity matches 'kajamarqa'"
     assert lines[1] == "did you mean:"
-    assert "  Cajamarca" in lines[2:]
+    assert lines[2] == "  Cajamarca"
 
 
 def test_an_unknown_pattern_json_is_an_empty_list(peru: Path) -> None:
@@ -401,6 +402,14 @@ def test_names_bad_input_exits_2(peru: Path, args: list[str]) -> None:
     result = news(*args, data=peru)
     assert result.exit_code == 2, result.output
     one_error_line(result)
+
+
+def test_nearest_names_are_spelt_like_the_pattern_not_short_parts_of_it() -> None:
+    rows = [NameCount(name, count, "2011-01-01", "2011-01-02") for name, count in
+            [("Mar", 50), ("Cajamarca", 1), ("Ollanta Humala", 5), ("Humana", 9)]]
+    assert nearest("kajamarqa", rows) == ["Cajamarca"]
+    assert nearest("humalla xx", rows)[0] == "Ollanta Humala"
+    assert nearest("zzzzzz", rows) == []
 
 
 def test_matching_directly() -> None:
