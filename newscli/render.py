@@ -766,8 +766,9 @@ def _write_explored(term: Terminal, result: Explored, fmt: Format) -> None:
     else:
         for row in explored_rows(result)[1]:
             fields = [printable(field) for field in row]
-            if term.color:
-                fields = [_coloured(field, ()) for field in fields]
+            if term.color:  # as on a terminal: dates and periods in the date colour
+                fields = [_style("date").render(field) if i == 0 and isinstance(result, Timeline)
+                          else _coloured(field, ()) for i, field in enumerate(fields)]
             term.stdout.write("\t".join(fields) + "\n")
 
 

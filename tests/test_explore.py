@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import as_json, ids, news, one_error_line, write_event
+from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 
 from newscli import dates
 from newscli.explore import period_of, periods
@@ -373,6 +373,23 @@ def test_names_from_and_to_count_only_those_events(peru: Path) -> None:
     assert "no stories from 2013-01-01 to 2014-12-31" in one_error_line(result)
 
 
+@pytest.mark.parametrize("kind", ["entities", "sources", "stories"])
+@pytest.mark.parametrize("fmt", ["--json", "--jsonl", "--format=csv", "--format=table"])
+def test_every_kind_of_name_in_every_format(peru: Path, kind: str, fmt: str) -> None:
+    rows = ok(peru, kind, "-n", "0")
+    result = news(kind, "-n", "0", fmt, data=peru)
+    assert result.exit_code == 0
+    values = [[str(row[key]) for key in NAME_KEYS] for row in rows]
+    if fmt == "--json":
+        assert json.loads(result.stdout) == rows
+    elif fmt == "--jsonl":
+        assert [json.loads(line) for line in result.stdout.splitlines()] == rows
+    elif fmt == "--format=csv":
+        assert list(csv.reader(io.StringIO(result.stdout))) == [NAME_KEYS, *values]
+    else:
+        assert [line.split("\t") for line in result.stdout.splitlines()] == values
+
+
 @pytest.mark.parametrize("fmt", ["--jsonl", "--format=csv", "--format=table"])
 def test_names_in_every_format(peru: Path, fmt: str) -> None:
     result = news("stories", fmt, data=peru)
@@ -540,6 +557,14 @@ def test_on_this_day_csv_and_terminal(peru: Path) -> None:
     assert "06-06: 3 events in 2 years, newest first" in out
 
 
+def test_on_this_day_jsonl_gives_event_objects(peru: Path) -> None:
+    result = news("on-this-day", "06-06", "--jsonl", data=peru)
+    assert result.exit_code == 0
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["id"] for e in events] == [TODAY_SHOW, LIBYA, ELECTED]
+    assert set(events[0]) == EVENT_KEYS
+
+
 def test_on_this_day_with_no_events_exits_1(peru: Path) -> None:
     result = news("on-this-day", "02-29", data=peru)
     assert result.exit_code == 1
@@ -605,6 +630,15 @@ def test_from_to_and_on_take_today_and_yesterday(peru: Path, on_2011_06_06: dt.d
 
 def test_today_is_the_local_date() -> None:
     assert dates.today() == dt.date.today()
+
+
+@pytest.mark.parametrize("command", [["timeline", "humala"], ["sources"], ["stats"]])
+def test_piped_rows_in_colour_keep_their_tabs(peru: Path, command: list[str]) -> None:
+    plain = news(*command, data=peru)
+    coloured = news("--color", "always", *command, data=peru)
+    assert coloured.exit_code == plain.exit_code == 0
+    assert "\x1b[" in coloured.stdout
+    assert SGR.sub("", coloured.stdout) == plain.stdout
 
 
 # -- archive text never drives the terminal --
