@@ -20,12 +20,15 @@ from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
 from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError, NothingFound
-from newscli.filters import Filters, Sort
+from newscli.filters import Filters, NameSort, Period, Sort
 from newscli.render import (
     EVENT_FIELDS,
+    NAME_FIELDS,
     PROBLEM_FIELDS,
     RELATED_FIELDS,
     SEARCH_FIELDS,
+    STATS_FIELDS,
+    TIMELINE_FIELDS,
     Format,
     error_line,
     ids_shown,
@@ -35,10 +38,11 @@ from newscli.render import (
     render,
     web_address,
 )
-from newscli.results import Result
+from newscli.results import Explored, Result
 from newscli.terminal import ColorChoice, Terminal
 
 if TYPE_CHECKING:
+    from newscli.dates import DateRange
     from newscli.index import Index
     from newscli.models import Event
 
@@ -261,7 +265,7 @@ def _output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
 
 def _answer(
     ctx: typer.Context,
-    query: Callable[[Index], Result],
+    query: Callable[[Index], Result | Explored],
     data_dir: str | None,
     fmt: Format | None,
     as_json: bool,
@@ -281,7 +285,7 @@ def _answer(
     terminal = state.terminal.with_color(color).without_pager(no_pager)
     wants_short_ids = output is Format.table and terminal.stdout_is_tty and fields is None
 
-    def ask(index: Index) -> tuple[Result, dict[str, str]]:
+    def ask(index: Index) -> tuple[Result | Explored, dict[str, str]]:
         result = query(index)
         return result, index.short_ids(ids_shown(result)) if wants_short_ids else {}
 
@@ -313,8 +317,8 @@ def _ask(ctx: typer.Context, question: Callable[[Index], T], data_dir: str | Non
     return found
 
 
-def _render(result: Result, output: Format, terminal: Terminal, fields: Sequence[str] | None = None,
-            short_ids: Mapping[str, str] | None = None) -> int:
+def _render(result: Result | Explored, output: Format, terminal: Terminal,
+            fields: Sequence[str] | None = None, short_ids: Mapping[str, str] | None = None) -> int:
     try:
         with _writing_output():
             return render(result, output, terminal, fields=fields, short_ids=short_ids)
@@ -332,11 +336,13 @@ def _fields(text: str | None, valid: Sequence[str], command: str) -> tuple[str, 
 
 # shared by the commands that list events
 FromOption = Annotated[str | None, typer.Option(
-    "--from", help="From this day, month or year (inclusive).", show_default=False, metavar="DATE")]
+    "--from", help="From this day, month or year (inclusive); today and yesterday are days.",
+    show_default=False, metavar="DATE")]
 ToOption = Annotated[str | None, typer.Option(
-    "--to", help="To this day, month or year (inclusive).", show_default=False, metavar="DATE")]
+    "--to", help="To this day, month or year (inclusive); today and yesterday are days.",
+    show_default=False, metavar="DATE")]
 OnOption = Annotated[str | None, typer.Option(
-    "--on", help="Only this day, month or year.", show_default=False, metavar="DATE")]
+    "--on", help="Only this day, month or year, or FROM..TO.", show_default=False, metavar="DATE")]
 CategoryOption = Annotated[str | None, typer.Option("--category", help="Category containing TEXT.",
                                                    show_default=False, metavar="TEXT")]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Source name or domain containing NAME.",
@@ -466,8 +472,8 @@ def _filters(date_from: str | None, date_to: str | None, on: str | None, categor
     if on and (date_from or date_to):
         raise BadInput("--on cannot be combined with --from or --to")
     span = parse_date_range(on) if on else between(
-        parse_date_range(date_from) if date_from else None,
-        parse_date_range(date_to) if date_to else None,
+        parse_date_range(date_from, ranges=False) if date_from else None,
+        parse_date_range(date_to, ranges=False) if date_to else None,
     )
     for flag, value in (("--category", category), ("--source", source), ("--entity", entity)):
         if value is not None and not value.strip():
@@ -558,6 +564,227 @@ def related(
     order = Sort(sort.value) if sort else None
     wanted = SearchQuery("", _filters(date_from, date_to, on, category, source, entity), order, limit)
     return _answer(ctx, lambda index: run_related(index, name_or_id, wanted), data_dir, fmt,
+                   as_json, as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
+
+
+# -- exploring: timeline, entities, sources, stories, stats, on this day --
+
+
+def _span(date_from: str | None, date_to: str | None) -> DateRange | None:
+    return _filters(date_from, date_to, None, None, None, None).span
+
+
+@app.command(
+    "timeline",
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news timeline \"Ollanta Humala\"\n\n"
+    "  news timeline humala --by month --from 2011 --to 2011\n\n"
+    "  news timeline --query \"state of emergency\" --json | jq -r '.[] | [.period, .count] | @tsv'\n\n"
+    "A name is matched as `news related NAME` matches it; text that names no entity (or any "
+    "text, with --query) counts the events `news search TEXT --limit 0` finds.",
+)
+def timeline_command(
+    ctx: typer.Context,
+    name_or_query: Annotated[str, typer.Argument(
+        help="An entity name (fuzzy-matched), or words to search for.", metavar="NAME|QUERY",
+        show_default=False)],
+    by: Annotated[Period, typer.Option("--by", help="Count per year, month, week (ISO) or day.")
+                  ] = Period.year,
+    as_search: Annotated[bool, typer.Option(
+        "--query", help="Read the argument as a search, never as a name.")] = False,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """How many events per year (month, week, day) mention a name or match a search."""
+    from newscli.explore import TimelineQuery, timeline
+
+    if not name_or_query.strip():
+        raise BadInput("give a name or words to search for")
+    chosen = _fields(fields, TIMELINE_FIELDS, "timeline")
+    wanted = TimelineQuery(name_or_query, by, _span(date_from, date_to), as_search)
+    return _answer(ctx, lambda index: timeline(index, wanted), data_dir, fmt, as_json, as_jsonl,
+                   color, no_cache, fields=chosen, no_pager=no_pager)
+
+
+PatternArgument = Annotated[str | None, typer.Argument(
+    help="Only names holding this (case, accents and small typos aside).", metavar="[PATTERN]",
+    show_default=False)]
+NameSortOption = Annotated[NameSort, typer.Option(
+    "--sort", help="count (most events first), name, first (first to appear first) or last "
+    "(last seen first).")]
+
+
+def _names(ctx: typer.Context, kind: str, pattern: str | None, sort: NameSort, limit: int,
+           date_from: str | None, date_to: str | None, fields: str | None, data_dir: str | None,
+           fmt: Format | None, as_json: bool, as_jsonl: bool, color: ColorChoice | None,
+           no_pager: bool, no_cache: bool) -> int:
+    from newscli.names import NamesQuery, names
+
+    if pattern is not None and not pattern.strip():
+        raise BadInput("the pattern is empty: give some of a name, or none for all")
+    chosen = _fields(fields, NAME_FIELDS, kind)
+    wanted = NamesQuery(kind, pattern.strip() if pattern else None, sort, limit,
+                        _span(date_from, date_to))
+    return _answer(ctx, lambda index: names(index, wanted), data_dir, fmt, as_json, as_jsonl, color,
+                   no_cache, fields=chosen, no_pager=no_pager)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news entities\n\n  news entities fujimori\n\n"
+    "  news entities --from 2011 --to 2011 --limit 5\n\n"
+    "  news entities --sort first --json | jq -r '.[0].name'\n\n"
+    "count is the number of events that list the name.",
+)
+def entities(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The archive's entities with their number of events, first and last dates."""
+    return _names(ctx, "entities", pattern, sort, limit, date_from, date_to, fields, data_dir, fmt,
+                  as_json, as_jsonl, color, no_pager, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news sources\n\n  news sources reuters\n\n"
+    "  news sources --sort last --limit 0 | cut -f1,4",
+)
+def sources(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The sources events cite, with their number of events, first and last dates."""
+    return _names(ctx, "sources", pattern, sort, limit, date_from, date_to, fields, data_dir, fmt,
+                  as_json, as_jsonl, color, no_pager, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news stories\n\n  news stories \"civil war\" --sort first\n\n"
+    "  news stories libya --json | jq -r '.[] | \"\\(.count) \\(.name)\"'\n\n"
+    "A story is the frontmatter's story field, which only part of an archive may carry.",
+)
+def stories(
+    ctx: typer.Context,
+    pattern: PatternArgument = None,
+    sort: NameSortOption = NameSort.by_count,
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The stories events belong to, with their number of events, first and last dates."""
+    return _names(ctx, "stories", pattern, sort, limit, date_from, date_to, fields, data_dir, fmt,
+                  as_json, as_jsonl, color, no_pager, no_cache)
+
+
+@app.command(
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news stats\n\n  news stats --from 2011 --to 2011\n\n"
+    "  news stats --json | jq '.per_year[] | select(.count > 5000)'\n\n"
+    "  news stats | grep ^top_sources",
+)
+def stats(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0,
+                                       help="Names in each top list; 0 for all.")] = 10,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The archive at a glance: events, days, dates, events per year, top names, categories."""
+    from newscli.explore import stats as archive_stats
+
+    chosen = _fields(fields, STATS_FIELDS, "stats")
+    span = _span(date_from, date_to)
+    return _answer(ctx, lambda index: archive_stats(index, span, limit), data_dir, fmt, as_json,
+                   as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
+
+
+@app.command(
+    "on-this-day",
+    cls=NewsCommand,
+    epilog="Examples:\n\n  news on-this-day\n\n  news on-this-day 06-06 --limit 0\n\n"
+    "  news on-this-day yesterday --from 2010 --json | jq -r '.[].title'",
+)
+def on_this_day_command(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(
+        help="A day of the year: MM-DD (06-06, 6-6), today or yesterday. [default: today]",
+        metavar="[MM-DD]", show_default=False)] = "today",
+    limit: LimitOption = 20,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    fields: FieldsOption = None,
+    data_dir: DataDirOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    color: ColorOption = None,
+    no_pager: NoPagerOption = False,
+    no_cache: NoCacheOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """The events of one calendar day in every year, newest first."""
+    from newscli.dates import parse_month_day
+    from newscli.explore import on_this_day
+
+    chosen = _fields(fields, EVENT_FIELDS, "on-this-day")
+    month, mday = parse_month_day(day)  # bad input before any reading
+    span = _span(date_from, date_to)
+    return _answer(ctx, lambda index: on_this_day(index, month, mday, limit, span), data_dir, fmt,
                    as_json, as_jsonl, color, no_cache, fields=chosen, no_pager=no_pager)
 
 

@@ -110,6 +110,13 @@ CREATE INDEX IF NOT EXISTS events_heading ON events (file) WHERE heading;
 CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
 CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
 CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;
+-- news sources, stories and stats count names with their dates; --source finds names
+CREATE INDEX IF NOT EXISTS sources_name ON sources (name, event);
+-- events by date alone: a tenth of the size of (date, slug) for scans of dates (stats,
+-- on-this-day, the sources of a span)
+CREATE INDEX IF NOT EXISTS events_date ON events (date);
+CREATE INDEX IF NOT EXISTS events_story ON events (story, date) WHERE story IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_category ON events (category, date) WHERE category IS NOT NULL;
 """
 
 

@@ -18,6 +18,24 @@ class Sort(str, Enum):
     newest = "-date"
 
 
+class Period(str, Enum):
+    """What `news timeline --by` counts in."""
+
+    year = "year"
+    month = "month"
+    week = "week"  # ISO weeks, Monday to Sunday: 2011-W23
+    day = "day"
+
+
+class NameSort(str, Enum):
+    """The order of `news entities|sources|stories`: what comes first is what the word says."""
+
+    by_count = "count"  # the most events first
+    by_name = "name"  # alphabetically (case and accents aside)
+    by_first = "first"  # the first to appear first
+    by_last = "last"  # the last seen first
+
+
 @dataclass(frozen=True)
 class Filters:
     span: DateRange | None = None

@@ -30,10 +30,16 @@ from newscli.results import (
     CheckReport,
     EventDetail,
     EventList,
+    Explored,
     IndexReport,
+    NameCount,
+    NameList,
+    PeriodCount,
     RelatedList,
     RelatedRow,
     Result,
+    Stats,
+    Timeline,
 )
 from newscli.terminal import Terminal
 from newscli.text import WORD, words
@@ -277,14 +283,22 @@ LIST_SEPARATOR = "; "
 # -- entry point --
 
 
-def render(result: Result, fmt: Format, term: Terminal, *, fields: Sequence[str] | None = None,
-           short_ids: Mapping[str, str] | None = None) -> ExitStatus:
+def render(result: Result | Explored, fmt: Format, term: Terminal, *,
+           fields: Sequence[str] | None = None, short_ids: Mapping[str, str] | None = None
+           ) -> ExitStatus:
     """Print `result`; return the exit status it calls for.
 
     `fields` picks and orders the fields of JSON objects, CSV columns and piped rows (on a
     terminal it prints the piped rows); `short_ids` maps an event id to the short form a
     terminal shows (`Index.short_ids`), else the whole id is shown.
     """
+    if isinstance(result, (Timeline, NameList, Stats)):
+        if fields is not None:
+            fields = parse_fields(",".join(fields), explored_fields(result), f"news {result_name(result)}")
+        for note in result.notes:
+            note_line(term, note)
+        _write_explored(term, result, fmt, fields)
+        return _finish(term, result)
     if fields is not None:
         fields = parse_fields(",".join(fields), fields_of(result), _what(result))
     for note in result.notes:
@@ -302,7 +316,7 @@ def render(result: Result, fmt: Format, term: Terminal, *, fields: Sequence[str]
     return _finish(term, result)
 
 
-def ids_shown(result: Result) -> list[str]:
+def ids_shown(result: Result | Explored) -> list[str]:
     """The ids of the events a terminal shows for `result`, to be given short forms."""
     if isinstance(result, EventList):
         return [event.id for event in result.events]
@@ -330,7 +344,7 @@ def web_address(url: str | None) -> str | None:
     return url
 
 
-def _finish(term: Terminal, result: Result) -> ExitStatus:
+def _finish(term: Terminal, result: Result | Explored) -> ExitStatus:
     if isinstance(result, CheckReport):
         _check_summary(term, result)
         return ExitStatus.NOTHING_FOUND if result.errors else ExitStatus.OK
@@ -345,10 +359,10 @@ def _finish(term: Terminal, result: Result) -> ExitStatus:
     return ExitStatus.OK
 
 
-def _count(result: Result) -> int:
+def _count(result: Result | Explored) -> int:
     if isinstance(result, EventList):
         return len(result.events)
-    if isinstance(result, RelatedList):
+    if isinstance(result, (RelatedList, NameList)):
         return len(result.rows)
     return 1
 
@@ -945,3 +959,204 @@ def _check_summary(term: Terminal, report: CheckReport) -> None:
         parts.append(f"{dangling} dangling related links not listed (--verbose lists them)")
     note_line(term, ", ".join(parts))
 
+
+
+# -- exploring: timeline, entities/sources/stories, stats --
+# Each JSON object is the result's fields; a piped row or CSV row is the same values in the
+# same order, so a field is its JSON key.
+
+
+def period_json(row: PeriodCount) -> dict[str, Any]:
+    return {"period": row.period, "count": row.count}
+
+
+def name_json(row: NameCount) -> dict[str, Any]:
+    return {"name": row.name, "count": row.count, "first": row.first, "last": row.last}
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    return {
+        "events": stats.events, "days": stats.days, "first": stats.first, "last": stats.last,
+        "files": stats.files, "skipped": stats.skipped, "entities": stats.entities,
+        "sources": stats.sources, "stories": stats.stories,
+        "per_year": [period_json(p) for p in stats.per_year],
+        "top_entities": [name_json(n) for n in stats.top_entities],
+        "top_sources": [name_json(n) for n in stats.top_sources],
+        "categories": [name_json(n) for n in stats.categories],
+        "without_category": stats.without_category,
+    }
+
+
+def explored_json(result: Explored) -> list[dict[str, Any]] | dict[str, Any]:
+    if isinstance(result, Timeline):
+        return [period_json(p) for p in result.periods]
+    if isinstance(result, NameList):
+        return [name_json(n) for n in result.rows]
+    return stats_json(result)
+
+
+TIMELINE_FIELDS = ("period", "count")
+NAME_FIELDS = ("name", "count", "first", "last")
+STATS_FIELDS = ("events", "days", "first", "last", "files", "skipped", "entities", "sources", "stories",
+                "per_year", "top_entities", "top_sources", "categories", "without_category")
+
+
+def explored_fields(result: Explored) -> tuple[str, ...]:
+    """The fields --fields may pick: the keys of the JSON objects."""
+    if isinstance(result, Timeline):
+        return TIMELINE_FIELDS
+    return NAME_FIELDS if isinstance(result, NameList) else STATS_FIELDS
+
+
+def result_name(result: Explored) -> str:
+    if isinstance(result, Timeline):
+        return "timeline"
+    return result.kind if isinstance(result, NameList) else "stats"
+
+
+def explored_rows(result: Explored, fields: Sequence[str] | None = None
+                  ) -> tuple[list[str], list[list[str]]]:
+    """The header and rows: `period, count`; `name, count, first, last` (or the `fields`
+    picked); `key, value` for stats, a list's items keyed `per_year.2011`,
+    `top_entities.NAME`, `categories.NAME`."""
+    keys = list(fields or explored_fields(result))
+    if not isinstance(result, Stats):
+        items = explored_json(result)
+        assert isinstance(items, list)
+        return keys, [[_text(item[key]) for key in keys] for item in items]
+    rows = []
+    for key, value in stats_json(result).items():
+        if key not in keys:
+            continue
+        if not isinstance(value, list):
+            rows.append([key, _text(value)])
+            continue
+        for item in value:
+            label = item["period"] if "period" in item else item["name"]
+            rows.append([f"{key}.{label}", str(item["count"])])
+    return ["key", "value"], rows
+
+
+def _write_explored(term: Terminal, result: Explored, fmt: Format, fields: Sequence[str] | None) -> None:
+    items = explored_json(result)
+    if fields is not None:
+        items = ({k: items[k] for k in fields} if isinstance(items, dict)
+                 else [{k: item[k] for k in fields} for item in items])
+    if fmt is Format.json:
+        _write_json(term, items)
+    elif fmt is Format.jsonl:
+        _write_jsonl(term, items)
+    elif fmt is Format.csv:
+        header, rows = explored_rows(result, fields)
+        writer = csv.writer(term.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([printable(field) for field in row] for row in rows)
+    elif term.stdout_is_tty and fields is None:
+        _explored_rich(term, result)
+    else:
+        for row in explored_rows(result, fields)[1]:
+            cells = [printable(field) for field in row]
+            if term.color:  # as on a terminal: dates and periods in the date colour
+                cells = [_style("date").render(cell) if i == 0 and isinstance(result, Timeline)
+                         else _coloured(cell, ()) for i, cell in enumerate(cells)]
+            term.stdout.write("\t".join(cells) + "\n")
+
+
+def _explored_rich(term: Terminal, result: Explored) -> None:
+    """Draw `result` for the screen, then show it there (through the pager when it is
+    longer than the screen)."""
+    import io
+
+    screen = io.StringIO()
+    console = _console(term, screen)
+    limit = _cell_limit(term.width)
+    if isinstance(result, Timeline):
+        if result.periods:
+            _print_timeline(console, result, term.width, limit)
+    elif isinstance(result, NameList):
+        if result.rows:
+            console.print(_names_table(result.rows, limit, _cell(result.caption, limit,
+                                                                  style="table.caption")))
+    else:
+        _print_stats(console, result, term.width, limit)
+    term.write_screen(screen.getvalue())
+
+
+# the eighths of a block, for bars drawn to an eighth of a character
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(count: int, most: int, width: int) -> str:
+    """A bar of `width` characters at most for `most`; any count above 0 shows."""
+    if count <= 0 or most <= 0:
+        return ""
+    eighths = max(1, round(count / most * width * 8))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8].strip()
+
+
+def bar_chart(rows: Sequence[PeriodCount], width: int) -> Table:
+    """One line per period: its label, a bar as long as its share of the largest, the count."""
+    from rich.table import Table
+
+    most = max((r.count for r in rows), default=0)
+    label_width = max((len(r.period) for r in rows), default=4)
+    bar_width = max(width - label_width - len(str(most)) - 4, 10)
+    chart = Table.grid(padding=(0, 1))
+    chart.add_column(style="cyan", no_wrap=True)
+    chart.add_column(style="green", no_wrap=True)
+    chart.add_column(justify="right", no_wrap=True)
+    for row in rows:
+        chart.add_row(row.period, _bar(row.count, most, bar_width), str(row.count),
+                      style="dim" if row.count == 0 else "")
+    return chart
+
+
+def _print_timeline(console: Console, result: Timeline, width: int, limit: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    count = result.events
+    console.print(Text.assemble(_cell(result.subject, limit, style="bold"),
+                                f": {count} event{'s' if count != 1 else ''}, per {result.by}"))
+    console.print(bar_chart(result.periods, width))
+    summary = Table.grid(padding=(0, 2), expand=True)
+    summary.add_column(style="dim", no_wrap=True, min_width=7)
+    summary.add_column(style="cyan", no_wrap=True, min_width=10)
+    summary.add_column(no_wrap=True, overflow="ellipsis", ratio=1)  # one line each: `show` has the rest
+    for label, event in (("first", result.first), ("last", result.last)):
+        if event is not None:
+            summary.add_row(label, event.date.isoformat(), _cell(event.title, limit))
+    busiest = result.busiest
+    if busiest is not None:
+        summary.add_row("busiest", busiest.period,
+                        f"{busiest.count} event{'s' if busiest.count != 1 else ''}")
+    console.print(summary)
+
+
+def _names_table(rows: Sequence[NameCount], limit: int, caption: Text | None = None,
+                 title: str | None = None) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
+                  expand=True, header_style="bold")
+    table.add_column("Name", ratio=1)
+    table.add_column("Events", justify="right", no_wrap=True)
+    table.add_column("First", style="cyan", no_wrap=True)
+    table.add_column("Last", style="cyan", no_wrap=True)
+    for row in rows:
+        table.add_row(_cell(row.name, limit), str(row.count), row.first, row.last)
+    return table
+
+
+def _print_stats(console: Console, stats: Stats, width: int, limit: int) -> None:
+    fields = {key: value for key, value in stats_json(stats).items() if not isinstance(value, list)}
+    console.print(_fields_grid(fields, limit))
+    if stats.per_year:
+        console.print()
+        console.print("Events per year", style="bold")
+        console.print(bar_chart(stats.per_year, width))
+    for title, rows in (("Top entities", stats.top_entities), ("Top sources", stats.top_sources),
+                        ("Categories", stats.categories)):
+        if rows:
+            console.print()
+            console.print(_names_table(rows, limit, title=title))

@@ -115,4 +115,83 @@ class CacheReport:
     empty: Empty | None = None
 
 
+# -- exploring the archive: timeline, entities/sources/stories, stats --
+# Their JSON objects are exactly these fields (render.py), so a field is its JSON key.
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """How many events one period holds: `period` is 2011, 2011-06, 2011-W23 or 2011-06-06."""
+
+    period: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """`news timeline`: events per period, every period from the first to the last."""
+
+    subject: str  # what was counted: an entity's name, or the search as typed
+    by: str  # year, month, week or day
+    periods: Sequence[PeriodCount]
+    first: Event | None = None
+    last: Event | None = None
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def events(self) -> int:
+        return sum(p.count for p in self.periods)
+
+    @property
+    def busiest(self) -> PeriodCount | None:
+        """The period with the most events (the earliest of equals)."""
+        return max(self.periods, key=lambda p: p.count, default=None)
+
+
+@dataclass(frozen=True)
+class NameCount:
+    """A name (entity, source, story, category) with its number of events, first and last dates."""
+
+    name: str
+    count: int
+    first: str  # YYYY-MM-DD
+    last: str
+
+
+@dataclass(frozen=True)
+class NameList:
+    """`news entities|sources|stories`: names in the order asked for."""
+
+    kind: str  # "entities", "sources", "stories": what the names are
+    rows: Sequence[NameCount]
+    caption: str = ""
+    total: int | None = None  # how many names matched before --limit
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stats:
+    """`news stats`: the archive at a glance."""
+
+    events: int
+    days: int  # days with at least one event
+    first: str | None  # YYYY-MM-DD, None for an archive without events
+    last: str | None
+    files: int
+    skipped: int
+    entities: int  # distinct names of each kind
+    sources: int
+    stories: int
+    per_year: Sequence[PeriodCount]
+    top_entities: Sequence[NameCount]
+    top_sources: Sequence[NameCount]
+    categories: Sequence[NameCount]
+    without_category: int
+    empty: Empty | None = None
+    notes: tuple[str, ...] = ()
+
+
 Result = EventList | EventDetail | RelatedList | CheckReport | IndexReport | CacheReport
+Explored = Timeline | NameList | Stats  # drawn by their own functions of render.py

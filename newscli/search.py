@@ -5,9 +5,9 @@ of the query ranks far above one holding only common ones.  Each word adds its F
 score (textindex.py: a word counts three times as much in the title or the entities as in
 the category or the sources); that sum is multiplied by the cube of the event's coverage,
 the share of the query it holds, each word weighing its rarity (inverse document
-frequency) squared, so an event with the one rare word beats one with three common ones.  Words most events hold
-(stop words, and words in a third of a large archive) add nothing and never make an event
-a match on their own.  A word also matches the longer words it opens at 0.6 of its
+frequency) squared, so an event with the one rare word beats one with three common ones.
+Words most events hold (stop words, and words in a third of a large archive) add nothing
+and never make an event a match on their own.  A word also matches the longer words it opens at 0.6 of its
 weight and, when the archive hardly knows it, the common spellings near it at half.
 Headlines that are only a heading or a list of story names count for less.  Finally the
 matches the best ones link to (in their `Related:` lists) gain a share of their score:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newscli.dates import looks_like_date, parse_date_range
+from newscli.dates import in_words, looks_like_date, parse_date_range
 from newscli.errors import Ambiguous, NothingFound
 from newscli.index import Index
 from newscli.results import Empty, EventDetail, EventList
@@ -25,7 +25,7 @@ def show_dates(index: Index, text: str, limit: int = 0, newest_first: bool = Fal
     total = len(numbers)
     events = index.events(numbers[:limit] if limit else numbers)
     caption = f"{span.label()}: {total} event{'s' if total != 1 else ''}"
-    empty = None if events else Empty(f"no events on {span.label()} in {index.root}")
+    empty = None if events else Empty(f"no events {in_words(span)} in {index.root}")
     return EventList(events, caption=caption, total=total, empty=empty)
 
 
