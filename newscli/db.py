@@ -107,6 +107,7 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS events_slug ON events (slug);
 CREATE INDEX IF NOT EXISTS entities_folded ON entities (folded);
 CREATE INDEX IF NOT EXISTS events_heading ON events (file) WHERE heading;
+CREATE INDEX IF NOT EXISTS targets_date ON targets (date, slug);
 CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
 CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
 CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;

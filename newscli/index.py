@@ -135,6 +135,22 @@ class Index:
         """The events whose title is only a heading or a list of story names."""
         return {r[0] for r in self.query("SELECT file FROM events WHERE heading")}
 
+    def linking_to(self, number: int) -> list[int]:
+        """The events whose `Related:` links name this one (by its date and slug, or by the
+        opening of its title's slug, as links are resolved)."""
+        row = self.query("SELECT date, slug, title_slug FROM events WHERE file = ?", number)
+        if not row:
+            return []
+        date, slug, title_slug = row[0]
+        targets = [t for t, target_slug in self.query("SELECT id, slug FROM targets WHERE date = ?", date)
+                   if target_slug == slug or _same_opening(target_slug, title_slug)]
+        targets += [t for (t,) in self.query("SELECT id FROM targets WHERE date IS NULL AND slug = ?", slug)]
+        found: list[int] = []
+        for target in targets:
+            found += [r[0] for r in self.query(
+                "SELECT file FROM events WHERE instr(links, ?) > 0", f"[{target},")]
+        return sorted(set(found) - {number})
+
     def find_id(self, event_id: str) -> int | None:
         """The event with exactly this id, if the archive holds it."""
         date, _, slug = event_id.partition("/")

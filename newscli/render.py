@@ -104,7 +104,7 @@ def _json_text(value: Any, indent: int | None = None) -> str:
 EVENT_FIELDS = ("id", "date", "title", "category", "story", "entities", "sources", "related", "path",
                 "extra")
 SEARCH_FIELDS = (*EVENT_FIELDS, "score")
-RELATED_FIELDS = ("id", "date", "title", "via", "found", "context", "score")
+RELATED_FIELDS = ("id", "date", "title", "via", "found", "context", "score", "reasons")
 PROBLEM_FIELDS = ("path", "severity", "problem", "detail")
 # what a row piped or in CSV holds unless --fields says otherwise: every event row opens
 # with id, date and title, then the command's own fields
@@ -148,7 +148,7 @@ def related_row_json(row: RelatedRow) -> dict[str, Any]:
     link = row.link
     return {"id": link.id, "date": link.date.isoformat() if link.date else None, "title": link.title,
             "via": row.via, "found": link.found, "context": list(link.context),
-            "score": round(row.score, 4)}
+            "score": round(row.score, 4), "reasons": list(row.reasons)}
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:

@@ -47,8 +47,9 @@ class EventDetail:
 @dataclass(frozen=True)
 class RelatedRow:
     link: Related
-    via: str  # "link": the file's own Related: list; "entities": found through the index
+    via: str  # the strongest reason: link, backlink, entities, words or date
     score: float
+    reasons: tuple[str, ...] = ()  # every reason it is there, strongest first
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,12 @@ def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, f
     # as close, but ten times as common: the likelier correction
     weights = [(c, FUZZY_WEIGHT * (s / 100) ** 2 * (count / commonest) ** 0.25) for c, s, count in likely]
     return sorted(weights, key=lambda cw: (-cw[1], cw[0]))[:3]
+
+
+def similar(index: Index, query_words: Sequence[str], limit: int) -> dict[int, float]:
+    """The events best matching any of these words, by bm25 (higher is better)."""
+    if not query_words:
+        return {}
+    match = " OR ".join(quoted([w]) for w in query_words)
+    return {number: -score for number, score in index.query(
+        f"SELECT rowid, {_BM25} FROM search WHERE search MATCH ? ORDER BY {_BM25} LIMIT ?", match, limit)}
