@@ -69,6 +69,10 @@ class Completed(StringParamType):
         return [CompletionItem(_bash_word(v) if shell.endswith("_bash") else v) for v in values]
 
 
+def _plain_text(text: str) -> str:
+    return text
+
+
 def _completion_data_dir(ctx: Any) -> Path:
     """The archive of the command line being completed: its -d (after the command name or
     before it), else NEWS_DATA_DIR, else the bundled sample."""
@@ -149,6 +153,16 @@ class NewsGroup(TyperGroup):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _help_writes_output(super().get_help_option(ctx))
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """A Tab (the completion protocol's variable is set): typer answers and exits."""
+        import typer._completion_classes
+
+        # typer passes the help of each command and option it offers zsh and fish through rich,
+        # to drop markup ours never has (rich_markup_mode=None): importing rich would add half
+        # the time of a Tab
+        typer._completion_classes._sanitize_help_text = _plain_text
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)

@@ -10,6 +10,8 @@ and writes nothing.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -325,3 +327,17 @@ def test_a_named_pipe_beside_the_index_is_never_opened(tmp_path: Path,
     os.mkfifo(f"{database}-shm")
     result = complete("news related Olla")  # would block for ever if opened
     assert (result.exit_code, result.stdout.strip()) == (0, "")
+
+
+@pytest.mark.parametrize(("shell", "line"), [
+    ("bash", "news s"), ("zsh", "news s"), ("fish", "news search --f"), ("zsh", "news related Olla")])
+def test_a_tab_imports_neither_rich_nor_rapidfuzz(shell: str, line: str, sample_index: None) -> None:
+    """A Tab costs what a start costs: typer's help sanitising would import rich for zsh and fish."""
+    protocol = ({"COMP_WORDS": line, "COMP_CWORD": str(len(line.split()) - 1)} if shell == "bash"
+                else {"_TYPER_COMPLETE_ARGS": line, "_TYPER_COMPLETE_FISH_ACTION": "get-args"})
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "newscli"], capture_output=True,
+                          text=True, env={**os.environ, "_NEWS_COMPLETE": f"complete_{shell}", **protocol})
+    assert done.returncode == 0
+    assert done.stdout.strip()
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert not {name for name in imported if name.split(".")[0] in ("rich", "rapidfuzz")}
