@@ -27,6 +27,7 @@ Kind = Literal["date", "date-or-event", "name", "name-or-event"]
 
 # the opening of a date as the index writes it: 2, 2011, 2011-0, 2011-06, 2011-06-0
 _DATE_OPENING = re.compile(r"[0-9]{0,4}|[0-9]{4}-[0-9]{0,2}|[0-9]{4}-[0-9]{2}-[0-9]{0,2}")
+_UNSAYABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _LAST = "\U0010ffff"  # after every other character: `x <= text < prefix + _LAST` opens with it
 
 
@@ -40,8 +41,8 @@ def candidates(kind: Kind, data_dir: Path, typed: str) -> list[str]:
         "name-or-event": lambda c: _names_or_events(c, typed),
     }[kind]
     found = peek(data_dir, question) or []
-    # a value the shell cannot take as one word of one line (a control character) is left out
-    return [value for value in dict.fromkeys(found) if value.isprintable()][:LIMIT]
+    # a value that is not one line of text for the shell (control characters) is left out
+    return [value for value in dict.fromkeys(found) if not _UNSAYABLE.search(value)][:LIMIT]
 
 
 def _dates_or_events(connection: sqlite3.Connection, typed: str) -> list[str]:

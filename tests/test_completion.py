@@ -100,6 +100,17 @@ def test_a_shell_with_no_script_is_one_error_line(monkeypatch: pytest.MonkeyPatc
             "script with _NEWS_COMPLETE=source_SHELL news"]
 
 
+def test_without_a_name_the_shell_is_the_one_news_runs_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer._completion_shared
+    import typer.completion
+
+    for module in (typer._completion_shared, typer.completion):
+        monkeypatch.setattr(module, "_get_shell_name", lambda: "fish")
+    result = news("--show-completion")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("complete --command news")
+
+
 @pytest.mark.parametrize(("shell", "script", "rc_file", "rc_line"), [
     ("bash", ".bash_completions/news.sh", ".bashrc", "source '{home}/.bash_completions/news.sh'"),
     ("zsh", ".zfunc/_news", ".zshrc", "fpath+=~/.zfunc; autoload -Uz compinit; compinit"),
@@ -234,9 +245,9 @@ def test_the_archive_is_the_one_the_command_line_names(tmp_path: Path) -> None:
 def test_a_value_that_is_not_one_printable_line_is_left_out(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     write_event(archive, "2020-01-02/a-thing-happens", "A thing happens.",
-                meta={"entities": ["Evil\x1b[2JName", "Evil\x9bTwin", "Evilish"]})
+                meta={"entities": ["Evil\x1b[2JName", "Evil\x9bTwin", "Evil\u200dish"]})
     assert news("-d", str(archive), "index").exit_code == 0
-    assert values(f"news -d {archive} related Evil") == ["Evilish"]
+    assert values(f"news -d {archive} related Evil") == ["Evil\u200dish"]  # a joiner is text
 
 
 def test_bash_gets_every_special_character_escaped() -> None:
