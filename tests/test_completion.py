@@ -87,9 +87,10 @@ def test_the_options_are_in_the_help() -> None:
     assert "--show-completion" in result.stdout
 
 
-def test_a_shell_with_no_script_is_one_error_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shell_with_no_script_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import typer._completion_shared
 
+    monkeypatch.setenv("HOME", str(tmp_path))  # were it installed after all, never in the user's files
     monkeypatch.setattr(typer._completion_shared, "_get_shell_name", lambda: "sh")
     for option in ("--show-completion", "--install-completion"):
         result = news(option)
