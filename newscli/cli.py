@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer._click.shell_completion import CompletionItem
+from typer._click.types import StringParamType
 from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
@@ -42,11 +45,58 @@ from newscli.results import Explored, Result
 from newscli.terminal import ColorChoice, Terminal
 
 if TYPE_CHECKING:
+    from newscli.complete import Kind
     from newscli.dates import DateRange
     from newscli.index import Index
     from newscli.models import Event
 
 T = TypeVar("T")
+
+# -- shell completion --
+
+
+class Completed(StringParamType):
+    """Text that a shell completes from the archive's index (complete.py): entity names,
+    event ids, dates.  A parameter type rather than typer's `autocompletion`, which keeps
+    only the values that open with the text exactly as typed: `olla` would not complete to
+    `Ollanta Humala`, nor a value escaped for bash ever be given."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind: Kind = kind
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        from newscli.complete import candidates
+
+        root = ctx.find_root()
+        shell = os.environ.get(f"_{(root.info_name or 'news').replace('-', '_').upper()}_COMPLETE", "")
+        values = candidates(self.kind, _completion_data_dir(ctx), incomplete)
+        return [CompletionItem(_bash_word(v) if shell.endswith("_bash") else v) for v in values]
+
+
+def _plain_text(text: str) -> str:
+    return text
+
+
+def _completion_data_dir(ctx: Any) -> Path:
+    """The archive of the command line being completed: its -d (after the command name or
+    before it), else NEWS_DATA_DIR, else the bundled sample."""
+    from newscli.files import default_data_dir
+
+    while ctx is not None:
+        value = ctx.params.get("data_dir")
+        if value and value.strip():
+            return Path(value).expanduser()
+        ctx = ctx.parent
+    return default_data_dir()
+
+
+# bash inserts a completion as it is given (zsh and fish quote it themselves)
+_BASH_SPECIAL = re.compile(r"""([\s'"\\$`!&;|<>()\[\]{}*?#~])""")
+
+
+def _bash_word(value: str) -> str:
+    return _BASH_SPECIAL.sub(r"\\\1", value)
+
 
 # -- options every command spells the same way --
 
@@ -108,6 +158,23 @@ class NewsGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
         return _help_writes_output(super().get_help_option(ctx))
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """A Tab (the completion protocol's variable is set): typer answers and exits."""
+        import typer._completion_classes
+
+        # typer passes the help of each command and option it offers zsh and fish through rich,
+        # to drop markup ours never has (rich_markup_mode=None): importing rich would add half
+        # the time of a Tab
+        typer._completion_classes._sanitize_help_text = _plain_text
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            if param.name in ("show_completion", "install_completion"):
+                _completion_option(param)
+        return params
+
 
 class NewsCommand(TyperCommand):
     """A command whose --help output is reported like ours when it cannot be written."""
@@ -127,6 +194,35 @@ def _help_writes_output(option: Any) -> Any:
         with _writing_output():
             return show_help(*args)
 
+    option.callback = callback
+    return option
+
+
+SHELLS = ("bash", "zsh", "fish")  # and typer's powershell and pwsh, whose scripts quote nothing
+
+
+def _completion_option(option: Any) -> Any:
+    """typer's --show-completion and --install-completion, which detect the shell they run in:
+    a shell they have no script for, a failed write and a file they cannot write are
+    reported as ours are."""
+    act = getattr(option, "callback", None)
+    if act is None or getattr(act, "news_checked", False):  # none, or wrapped already
+        return option
+
+    @functools.wraps(act)
+    def callback(ctx: Any, param: Any, value: Any) -> Any:
+        if value and not ctx.resilient_parsing:
+            from typer._completion_shared import Shells, _get_shell_name
+
+            shell = value if isinstance(value, str) else _get_shell_name()
+            if shell not in {s.value for s in Shells}:
+                raise BadInput(f"no completion for {'the shell ' + repr(shell) if shell else 'this shell'}: "
+                               f"run it from {', '.join(SHELLS[:-1])} or {SHELLS[-1]}, or print one's script "
+                               "with _NEWS_COMPLETE=source_SHELL news")
+        with _writing_output():
+            return act(ctx, param, value)
+
+    callback.news_checked = True  # type: ignore[attr-defined]
     option.callback = callback
     return option
 
@@ -206,7 +302,7 @@ app = typer.Typer(
     help="Answer questions about a local archive of news events.\n\n"
     "Example: news show 2011-06-06",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -337,18 +433,20 @@ def _fields(text: str | None, valid: Sequence[str], command: str) -> tuple[str, 
 # shared by the commands that list events
 FromOption = Annotated[str | None, typer.Option(
     "--from", help="From this day, month or year (inclusive); today and yesterday are days.",
-    show_default=False, metavar="DATE")]
+    show_default=False, metavar="DATE", click_type=Completed("date"))]
 ToOption = Annotated[str | None, typer.Option(
     "--to", help="To this day, month or year (inclusive); today and yesterday are days.",
-    show_default=False, metavar="DATE")]
+    show_default=False, metavar="DATE", click_type=Completed("date"))]
 OnOption = Annotated[str | None, typer.Option(
-    "--on", help="Only this day, month or year, or FROM..TO.", show_default=False, metavar="DATE")]
+    "--on", help="Only this day, month or year, or FROM..TO.", show_default=False, metavar="DATE",
+    click_type=Completed("date"))]
 CategoryOption = Annotated[str | None, typer.Option("--category", help="Category containing TEXT.",
                                                    show_default=False, metavar="TEXT")]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Source name or domain containing NAME.",
                                                  show_default=False, metavar="NAME")]
 EntityOption = Annotated[str | None, typer.Option("--entity", help="About this entity (fuzzy-matched).",
-                                                 show_default=False, metavar="NAME")]
+                                                 show_default=False, metavar="NAME",
+                                                 click_type=Completed("name"))]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N",
                                           help="Most rows to show; 0 for all.")]
 
@@ -391,7 +489,7 @@ def show(
     what: Annotated[str, typer.Argument(
         help="A day (2011-06-06, 2011-6-6, 2011/06/06), a month (2011-06), a year (2011), "
         "or an event: its id, short id (as a terminal shows it), slug or unambiguous slug prefix.",
-        metavar="DATE|ID")],
+        metavar="DATE|ID", click_type=Completed("date-or-event"))],
     limit: LimitOption = 0,
     sort: ShowSortOption = None,
     web: Annotated[bool, typer.Option("--web", help="Open the event's first source in the web "
@@ -534,7 +632,7 @@ def related(
     ctx: typer.Context,
     name_or_id: Annotated[str, typer.Argument(
         help="An entity name (fuzzy-matched), or an event id, short id or whole slug.",
-        metavar="NAME|ID", show_default=False)],
+        metavar="NAME|ID", show_default=False, click_type=Completed("name-or-event"))],
     date_from: FromOption = None,
     date_to: ToOption = None,
     on: OnOption = None,

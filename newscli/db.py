@@ -198,6 +198,35 @@ def open_database(folder: Path, use_cache: bool, notify: Notify) -> Database:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def open_read_only(folder: Path) -> sqlite3.Connection | None:
+    """The archive's index as it stands, for a quick look (shell completion): never created,
+    refreshed or written, and None when there is none yet or it cannot be opened now.  Its
+    schema version is not read: a lookup in `meta` reads the whole listing kept there (17 MB
+    on the public archive, 10-20 ms), and a question an older schema cannot answer fails as
+    one the index is too busy for.
+
+    A database the last run closed has no -wal or -shm file beside it: it is opened
+    `immutable`, which creates neither (a plain read-only opening of a WAL database would).
+    While a run has it open, both are there and it is read through them, as any reader does;
+    one without the other is left alone.
+    """
+    path = database_path(folder).absolute()
+    try:
+        if not _only_files(path):  # none yet, or a named pipe that would block
+            return None
+        wal, shm = (os.path.lexists(place) for place in _companions(path)[:2])
+    except (OSError, ValueError):
+        return None
+    if wal != shm:
+        return None
+    options = "mode=ro" if wal else "mode=ro&immutable=1"
+    try:
+        return sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=0.2,
+                               check_same_thread=False)
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 def _first_build(path: Path, folder: Path) -> Database:
     """A database for the first index of an archive, in a file of its own: written with no
     journal (the WAL doubled the writes of a first build) and put in place by `publish`."""

@@ -47,4 +47,5 @@ class CannotWrite(NewsError):
     exit_status = ExitStatus.CANNOT_WRITE
 
     def __init__(self, error: OSError) -> None:
-        super().__init__(f"cannot write output: {error.strerror or error}")
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        super().__init__(f"cannot write output: {error.strerror or error}{where}")

@@ -213,10 +213,13 @@ def _rows(index: Index, number: int, event: Event, candidates: _Candidates,
         reasons = candidates.reasons[other]
         gap = abs((days[other] - event.date).days)
         weighted = {reason: _WEIGHTS[reason] * score for reason, score in reasons.items()}
-        content = sum(weighted.values())
-        total = content * (1 + TIME_WEIGHT * math.exp(-gap / TIME_SCALE_DAYS))
-        weighted["date"] = total - content  # what closeness in time added
+        closeness = math.exp(-gap / TIME_SCALE_DAYS)
+        total = sum(weighted.values()) * (1 + TIME_WEIGHT * closeness)
+        # why it is there: the reasons it matched on, strongest first; "date" too when it is
+        # close enough in time to count for half as much again
         named = tuple(sorted(weighted, key=lambda r: (-weighted[r], REASONS.index(r))))
+        if TIME_WEIGHT * closeness >= 0.5:
+            named += ("date",)
         link = Related(brief[other].id, days[other], brief[other].title, shared.get(other, ()), True)
         rows.append(RelatedRow(link, named[0], total, named))
     return rows

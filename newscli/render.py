@@ -956,7 +956,8 @@ def _check_summary(term: Terminal, report: CheckReport) -> None:
     parts = [f"{report.files} files checked", f"{errors} error{'s' if errors != 1 else ''}",
              f"{warnings} warning{'s' if warnings != 1 else ''}"]
     if dangling and not report.verbose:
-        parts.append(f"{dangling} dangling related links not listed (--verbose lists them)")
+        parts.append(f"{dangling} dangling related link{'s' if dangling != 1 else ''} not listed "
+                     "(--verbose lists them)")
     note_line(term, ", ".join(parts))
 
 

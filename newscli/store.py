@@ -5,6 +5,7 @@ was built from, the run reads the index as it is.  Otherwise one write transacti
 it up to date (refresh.py).  A run that finds another run writing waits a few seconds at
 most, then answers from a copy of the index that it refreshes itself, in memory.  A
 damaged database is replaced and the question asked again, with one line on stderr.
+`peek` asks the index as it stands, listing and writing nothing (shell completion).
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from newscli.db import Database, cache_dir, discard, list_caches, open_database, publish, remove_database
+from newscli.db import (
+    Database,
+    cache_dir,
+    discard,
+    list_caches,
+    open_database,
+    open_read_only,
+    publish,
+    remove_database,
+)
+from newscli.errors import BadInput
 from newscli.files import WALKERS_FROM_FILES, Listing, archive_root, walk
 from newscli.index import Index
 from newscli.refresh import Changes, ProgressCallback, is_current, refresh
@@ -74,6 +85,25 @@ def answer(data_dir: Path, question: Callable[[Index], T], progress: ProgressCal
     finally:
         if index:
             index.close()
+
+
+def peek(data_dir: Path, question: Callable[[sqlite3.Connection], T]) -> T | None:
+    """Ask the archive's index as it stands, without listing the archive or refreshing the
+    index, and without creating or writing anything (shell completion, on every Tab): None
+    when there is no index to ask yet, or it cannot be read now."""
+    try:
+        folder = archive_root(data_dir)[1]
+    except BadInput:
+        return None
+    connection = open_read_only(folder)
+    if connection is None:
+        return None
+    try:
+        return question(connection)
+    except sqlite3.Error:  # busy, or damaged: the next command that reads it repairs it
+        return None
+    finally:
+        connection.close()
 
 
 def _database_path(data_dir: Path, use_cache: bool) -> Path | None:

@@ -20,7 +20,8 @@ from newscli.results import EventList, RelatedList
 from newscli.search import Filters, SearchQuery, Sort
 from newscli.store import open_index
 
-ROW_KEYS = {"id", "date", "title", "context", "found", "via", "score"}
+ROW_KEYS = {"id", "date", "title", "context", "found", "via", "score", "reasons"}
+REASONS = {"link", "backlink", "entities", "words", "date"}
 
 # -- the archive --
 
@@ -211,25 +212,28 @@ def test_a_timeline_filtered_to_nothing_exits_1(peru: Path) -> None:
 # -- the events related to one event --
 
 
-def test_an_id_gives_its_links_first_then_shared_entities(peru: Path) -> None:
+def test_an_id_ranks_its_links_entities_and_words_together(peru: Path) -> None:
     rows = as_json(news("related", ELECTED, "--limit", "0", "--json", data=peru))
+    by_id = {r["id"]: r for r in rows}
     for row in rows:
         assert set(row) == ROW_KEYS
-    links, rest = rows[:3], rows[3:]
-    assert [r["id"] for r in links] == [RUNOFF, GARCIA, MISSING_WIN]  # the file's order
-    assert [r["via"] for r in links] == ["link"] * 3
-    assert [r["found"] for r in links] == [True, True, False]
-    assert links[0]["title"] == "Voters in Peru go to the polls for the runoff."  # the archive's title
-    assert links[2]["title"] == "Kuczynski wins the closest contest"  # the link's own text
-    assert links[2]["date"] == "2016-06-09"
-    assert links[2]["context"] == ["Keiko Fujimori"]
-    assert {r["via"] for r in rest} == {"entities"}
-    assert all(r["found"] for r in rest)
-    # everything sharing an entity, once, and neither the event itself nor a found link
-    assert {r["id"] for r in rest} == {FIRST_ROUND, EMERGENCY, PROTESTS, KEIKO}
-    scores = [r["score"] for r in rest]
-    assert scores == sorted(scores, reverse=True)
-    assert all(s > 0 for s in scores)
+        assert row["via"] == row["reasons"][0] and set(row["reasons"]) <= REASONS
+    assert ELECTED not in by_id
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    # its own links, found or not
+    for link in (RUNOFF, GARCIA, MISSING_WIN):
+        assert "link" in by_id[link]["reasons"]
+    assert by_id[RUNOFF]["title"] == "Voters in Peru go to the polls for the runoff."  # the archive's title
+    missing = by_id[MISSING_WIN]
+    assert (missing["found"], missing["title"], missing["date"], missing["context"]) == (
+        False, "Kuczynski wins the closest contest", "2016-06-09", ["Keiko Fujimori"])  # the link's own
+    # everything sharing an entity, with what it shares
+    for other in (FIRST_ROUND, EMERGENCY, PROTESTS, KEIKO):
+        assert "entities" in by_id[other]["reasons"] and by_id[other]["found"]
+    # the runoff links to it, is linked from it, shares two entities, a day before: first
+    assert rows[0]["id"] == RUNOFF
+    assert {"link", "backlink", "entities", "words", "date"} <= set(rows[0]["reasons"])
 
 
 def test_shared_entities_are_the_context(peru: Path) -> None:
@@ -241,11 +245,12 @@ def test_shared_entities_are_the_context(peru: Path) -> None:
 
 def test_a_rarer_shared_entity_ranks_higher(peru: Path) -> None:
     rows = as_json(news("related", EMERGENCY, "--json", data=peru))
-    assert {r["via"] for r in rows} == {"entities"}  # it has no links
+    assert not [r for r in rows if {"link", "backlink"} & set(r["reasons"])]  # it has no links
     # Cajamarca is on 2 events, Ollanta Humala on 5
     assert rows[0]["id"] == PROTESTS
     assert rows[0]["context"] == ["Cajamarca"]
-    assert {r["id"] for r in rows[1:]} == {GARCIA, FIRST_ROUND, RUNOFF, ELECTED}
+    sharing = {r["id"] for r in rows if "entities" in r["reasons"]}
+    assert sharing == {PROTESTS, GARCIA, FIRST_ROUND, RUNOFF, ELECTED}
 
 
 @pytest.mark.parametrize("form", [
@@ -256,10 +261,11 @@ def test_an_id_slug_or_prefix_gives_the_same_rows(peru: Path, form: str) -> None
     assert news("related", form, "--json", data=peru).stdout == reference
 
 
-def test_an_id_with_a_limit_cuts_the_links_too(peru: Path) -> None:
+def test_an_id_with_a_limit_shows_the_best(peru: Path) -> None:
+    everything = ids(news("related", ELECTED, "--limit", "0", "--json", data=peru))
     result = news("related", ELECTED, "--limit", "2", "--json", data=peru)
-    assert [r["id"] for r in as_json(result)] == [RUNOFF, GARCIA]
-    assert result.stderr == "news: showing 2 of 7 matches; use --limit 0 for all\n"
+    assert [r["id"] for r in as_json(result)] == everything[:2]
+    assert result.stderr == f"news: showing 2 of {len(everything)} matches; use --limit 0 for all\n"
 
 
 def test_an_unknown_id_exits_1(peru: Path) -> None:
@@ -287,10 +293,11 @@ def test_an_event_sharing_nothing_exits_1(peru: Path) -> None:
 
 
 def test_a_plain_row(peru: Path) -> None:
-    first = news("related", ELECTED, "--limit", "0", data=peru).stdout.splitlines()
-    assert first[0].split("\t") == [RUNOFF, "2011-06-05", "Voters in Peru go to the polls for the runoff.",
-                                    "link", "true", "Keiko Fujimori; Ollanta Humala"]
-    assert first[2].split("\t")[3:5] == ["link", "false"]
+    out = news("related", ELECTED, "--limit", "0", data=peru).stdout
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows[0] == [RUNOFF, "2011-06-05", "Voters in Peru go to the polls for the runoff.",
+                       "words", "true", "Ollanta Humala; Keiko Fujimori"]  # context: as the event orders them
+    assert [row[3:5] for row in rows if row[0] == MISSING_WIN] == [["link", "false"]]
 
 
 # -- bad input --
@@ -328,9 +335,11 @@ def test_related_directly(peru: Path) -> None:
     linked = related(archive, ELECTED, SearchQuery(limit=0))
     assert isinstance(linked, RelatedList)
     assert linked.event.id == ELECTED
-    assert [(r.link.id, r.via, r.link.found) for r in linked.rows[:3]] == [
-        (RUNOFF, "link", True), (GARCIA, "link", True), (MISSING_WIN, "link", False)]
-    assert {r.via for r in linked.rows[3:]} == {"entities"}
+    rows = {r.link.id: r for r in linked.rows}
+    assert linked.rows[0].link.id == RUNOFF
+    links = (RUNOFF, GARCIA, MISSING_WIN)
+    assert {link: (rows[link].link.found, "link" in rows[link].reasons) for link in links} == {
+        RUNOFF: (True, True), GARCIA: (True, True), MISSING_WIN: (False, True)}
 
 
 # -- the bundled sample --
@@ -350,21 +359,21 @@ def _same_start(one: str, other: str) -> bool:
         one[:size - 6] == other[:size - 6])
 
 
-def test_sample_seed_links_first_then_entities() -> None:
+def test_sample_seed_links_are_all_there_with_more() -> None:
     links = seed_links()
     assert len(links) == 10
     rows = as_json(news("related", SEED_ID, "--limit", "0", "--json"))
+    linked = [r for r in rows if "link" in r["reasons"]]
     # a link names its target by date and slug; a found one takes the file's own id, which
     # the archive may have cut or spelt differently ("garc-a" for "garcia")
-    assert [r["date"] for r in rows[:10]] == [link.split("/")[0] for link in links]
-    for row, link in zip(rows[:10], links, strict=True):
-        assert row["id"] == link or (row["found"] and _same_start(row["id"], link))
-    assert {r["via"] for r in rows[:10]} == {"link"}
-    found = [r["found"] for r in rows[:10]]
+    assert sorted(r["date"] for r in linked) == sorted(link.split("/")[0] for link in links)
+    for row in linked:
+        assert any(row["id"] == link or (row["found"] and _same_start(row["id"], link)) for link in links)
+    found = [r["found"] for r in linked]
     assert any(found) and not all(found)
-    assert rows[10:], "no event found through shared entities"
-    assert {r["via"] for r in rows[10:]} == {"entities"}
-    assert all(r["found"] for r in rows[10:])
+    others = [r for r in rows if "link" not in r["reasons"]]
+    assert others, "no event found through anything but its links"
+    assert all(r["found"] for r in others)
     assert SEED_ID not in {r["id"] for r in rows}
     for row in rows:
         assert set(row) == ROW_KEYS
@@ -397,7 +406,9 @@ def test_a_slug_prefix_that_names_no_entity_gives_the_events_related(tmp_path: P
                 meta={"entities": ["Ollanta Humala", "Peru"]})
     write_event(tmp_path, "2011-06-05/peru-votes", "Peru votes.", meta={"entities": ["Peru"]})
     result = news("related", "humala-is-el", "--json", data=tmp_path)
-    assert [(row["id"], row["via"]) for row in as_json(result)] == [("2011-06-05/peru-votes", "entities")]
+    rows = as_json(result)
+    assert [row["id"] for row in rows] == ["2011-06-05/peru-votes"]
+    assert "entities" in rows[0]["reasons"]
 
 
 def test_a_near_spelling_of_another_name_loses_to_titles_naming_it(tmp_path: Path) -> None:

@@ -190,7 +190,7 @@ def test_related_to_an_event_stacked() -> None:
     status, out, _ = on(screen(50), "related", SEED_SHORT, "-n", "0")
     lines = plain(out)
     assert status == 0 and all(len(line) <= 50 for line in lines)
-    assert lines[1].startswith("2011-06-05/voters-in-peru  link · Keiko")
+    assert lines[1].startswith("2011-06-05/voters-in-peru  words · Keiko")
     assert lines[2].startswith("  Voters in Peru go to the polls")
 
 
@@ -439,10 +439,10 @@ def test_booleans_are_true_or_false_everywhere() -> None:
                               "keiko-fujimor", "2011-06-05", "Voters in Peru go to the polls for the second "
                               "round of the Peruvian general election with Ollanta Humala claiming victory "
                               "over Keiko Fujimori."]
-    records = list(csv.DictReader(io.StringIO(news("related", SEED_SHORT, "-f", "csv").stdout)))
+    records = list(csv.DictReader(io.StringIO(news("related", SEED_SHORT, "-f", "csv", "-n", "0").stdout)))
     assert {r["found"] for r in records} == {"true", "false"}
     assert list(records[0]) == ["id", "date", "title", "via", "found", "context"]
-    assert {item["found"] for item in as_json("related", SEED_SHORT)} == {True, False}
+    assert {item["found"] for item in as_json("related", SEED_SHORT, "-n", "0")} == {True, False}
 
 
 def test_lists_are_joined_the_same_way_in_rows_and_csv() -> None:
@@ -495,7 +495,7 @@ def test_fields_for_one_event_and_for_related_rows() -> None:
     lines = news("show", SEED_ID, "--fields", "date,sources").stdout.splitlines()
     assert lines[0] == f"date: {DAY}" and [line[:8] for line in lines[1:]] == ["source: "] * 2
     rows = lines_of(news("related", SEED_SHORT, "--fields", "found,via", "-n", "0"))
-    assert rows[5] == ["false", "link"]
+    assert ["false", "link"] in rows and all(len(row) == 2 for row in rows)
     extra = as_json("show", DAY, "--fields", "id,extra")
     assert all(list(item) == ["id", "extra"] for item in extra)
 
