@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump whenever the schema or what is stored in it changes: an older database is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # How long a run waits for another run's write before answering from what it parses itself.
 BUSY_SECONDS = 3.0
 
@@ -31,6 +31,9 @@ Notify = Callable[[str], None]
 # The tables are the interface the README documents; the indexes come after a bulk load.
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+-- the archive's listing the index was last brought up to date with (marshal), compared whole
+-- with each run's: a table of its own, as a 17 MB value slowed every look-up in meta
+CREATE TABLE IF NOT EXISTS last_walk (id INTEGER PRIMARY KEY CHECK (id = 1), listing BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,   -- relative to the archive root, '/'-separated

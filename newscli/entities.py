@@ -72,23 +72,38 @@ def match_entity(index: Index, name: str) -> EntityMatch:
 def _match_run(index: Index, run: tuple[str, ...], typed: str, corrected: bool) -> EntityMatch | None:
     """The match for these (folded) words, or None when no entity or headline holds them."""
     entities = holding(index, run)
+    shown = typed if not corrected else _spelt(run, entities)
     if len(run) == 1:
         longer = _usual_longer_name(index, run[0], entities)
         if longer is not None:
-            run = tuple(words(longer.name))
+            run, shown, corrected = tuple(words(longer)), longer, True
             entities = holding(index, run)
     titled = events_with_phrase(index, run, ("title",))
     if not entities and not titled:
         return None
     events = entity_events(index, [e.key for e in entities]) | titled
     exact = [e for e in entities if tuple(words(e.name)) == run]
+    if exact:
+        shown = max(exact, key=lambda e: (e.events, e.key)).name
     if not entities:
-        name = typed if not corrected else " ".join(run)
-        note = f'no entity named "{typed}"; showing the events whose titles name it'
-        return EntityMatch(name, (), frozenset(events), note)
-    named = max(exact or entities, key=lambda e: (e.events, -len(e.folded), e.key))
-    note = "" if exact and run == tuple(words(typed)) and not corrected else f'matched "{named.name}"'
-    return EntityMatch(named.name, tuple(e.key for e in entities), frozenset(events), note)
+        note = f'no entity named "{shown}"; showing the events whose titles name it'
+        return EntityMatch(shown, (), frozenset(events), note)
+    if not exact and not corrected:
+        shown = max(entities, key=lambda e: (e.events, -len(e.folded), e.key)).name
+    note = "" if exact and run == tuple(words(typed)) else f'matched "{shown}"'
+    return EntityMatch(shown, tuple(e.key for e in entities), frozenset(events), note)
+
+
+def _spelt(run: tuple[str, ...], entities: list[_Entity]) -> str:
+    """The words as an entity's name writes them ("William Barr" out of "Attorney General
+    William Barr"), else as they were folded."""
+    for entity in sorted(entities, key=lambda e: (-e.events, e.key)):
+        tokens = entity.name.split()
+        for start in range(len(tokens)):
+            for end in range(start + 1, len(tokens) + 1):
+                if tuple(words(" ".join(tokens[start:end]))) == run:
+                    return " ".join(tokens[start:end])
+    return " ".join(run)
 
 
 def holding(index: Index, run: Sequence[str]) -> list[_Entity]:
@@ -108,25 +123,25 @@ def holding(index: Index, run: Sequence[str]) -> list[_Entity]:
     return found
 
 
-def _usual_longer_name(index: Index, word: str, entities: list[_Entity]) -> _Entity | None:
-    """The longer name a single word usually stands for in headlines, if there is one."""
-    longer = sorted((e for e in entities if len(words(e.name)) > 1), key=lambda e: (-e.events, e.key))
-    if not longer:
+def _usual_longer_name(index: Index, word: str, entities: list[_Entity]) -> str | None:
+    """The longer name ending in this word ("Angela Merkel" for "Merkel", cut out of "German
+    Chancellor Angela Merkel") that most headlines name, if at least half the headlines with
+    the word name it."""
+    runs: dict[tuple[str, ...], str] = {}
+    for entity in sorted(entities, key=lambda e: (-e.events, e.key))[:SURNAME_CANDIDATES]:
+        tokens = entity.name.split()
+        for end, token in enumerate(tokens):
+            if words(token)[-1:] != [word]:
+                continue
+            for start in range(end):
+                shown = " ".join(tokens[start : end + 1])
+                runs.setdefault(tuple(words(shown)), shown)
+    if not runs:
         return None
+    counts = {run: len(events_with_phrase(index, run, ("title",))) for run in runs}
+    best = max(runs, key=lambda run: (counts[run], -len(run), runs[run]))
     alone = len(events_with_phrase(index, (word,), ("title",)))
-    best, best_count = None, 0
-    seen: set[tuple[str, ...]] = set()
-    for entity in longer[:SURNAME_CANDIDATES]:
-        run = tuple(words(entity.name))
-        if run in seen:
-            continue
-        seen.add(run)
-        count = len(events_with_phrase(index, run, ("title",)))
-        if count > best_count or (count == best_count and best and len(run) < len(words(best.name))):
-            best, best_count = entity, count
-    if best is None or best_count < SURNAME_SHARE * alone:
-        return None
-    return best
+    return runs[best] if counts[best] >= SURNAME_SHARE * alone and counts[best] > 0 else None
 
 
 def _corrected(index: Index, run: tuple[str, ...]) -> tuple[str, ...]:

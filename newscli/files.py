@@ -95,6 +95,10 @@ class Listing:
     skipped: int = 0  # folders that could not be read, .md symlinks not followed
     started_ns: int = 0  # when the walk began (git's racy-file rule compares mtimes with it)
 
+    def blob(self) -> bytes:
+        """The whole listing as the index keeps it, to compare with the one it was made from."""
+        return marshal.dumps(self.parts)
+
     def folders(self) -> list[Folder]:
         return [Folder(*f) for part in self.parts for f in marshal.loads(part)]
 

@@ -15,14 +15,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newscli.dates import DateRange, looks_like_date, parse_date_range
 from newscli.db import Database
 from newscli.errors import Ambiguous, BadInput, NothingFound
 from newscli.files import Listing
 from newscli.models import Event, Problem, Related, Source
-from newscli.refresh import Changes
+
+if TYPE_CHECKING:
+    from newscli.refresh import Changes
 
 # a day page's order for events it does not list: after those it does
 _UNLISTED = 1 << 30

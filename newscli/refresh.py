@@ -53,13 +53,9 @@ class Changes:
         return bool(self.added or self.changed or self.removed or self.parsed)
 
 
-def listing_blob(listing: Listing) -> bytes:
-    return marshal.dumps(listing.parts)
-
-
-def is_current(database: Database, listing: Listing) -> bool:
-    """Whether the index holds exactly this listing and nothing needs reading again."""
-    return database.meta("listing") == listing_blob(listing) and not database.meta("recheck")
+def _last_walk(database: Database) -> bytes | None:
+    row = database.connection.execute("SELECT listing FROM last_walk").fetchone()
+    return row[0] if row else None
 
 
 # -- the plan: which files to parse and which rows to drop --
@@ -82,7 +78,7 @@ def refresh(database: Database, listing: Listing, progress: ProgressCallback | N
     if rebuild:
         _empty(database)
     writer = _Writer(database)
-    old_blob = None if rebuild else database.meta("listing")
+    old_blob = None if rebuild else _last_walk(database)
     if old_blob is None or writer.bulk:
         current = listing.files()
         paths, removed = sorted(current), list[str]()
@@ -99,7 +95,8 @@ def refresh(database: Database, listing: Listing, progress: ProgressCallback | N
         writer.insert(chunk)
     writer.finish()
     recheck = sorted(set(_racy(listing)) | set(writer.unreadable))
-    database.set_meta(listing=listing_blob(listing), recheck=json.dumps(recheck) if recheck else None,
+    database.connection.execute("INSERT OR REPLACE INTO last_walk VALUES (1, ?)", (listing.blob(),))
+    database.set_meta(recheck=json.dumps(recheck) if recheck else None,
                       refreshed=time.time(), **writer.counts())
     changes.parsed = len(tasks)
     changes.seconds = time.perf_counter() - started
@@ -158,7 +155,7 @@ def _racy(listing: Listing) -> list[str]:
 def _empty(database: Database) -> None:
     connection = database.connection
     for table in ("files", "events", "sources", "event_entities", "entities", "targets",
-                  "day_order", "search", "vocabulary"):
+                  "day_order", "search", "vocabulary", "last_walk"):
         connection.execute(f"DELETE FROM {table}")
     connection.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'archive')")
 

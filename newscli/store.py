@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from newscli.db import (
     Database,
@@ -29,8 +29,10 @@ from newscli.db import (
 from newscli.errors import BadInput
 from newscli.files import WALKERS_FROM_FILES, Listing, archive_root, walk
 from newscli.index import Index
-from newscli.refresh import Changes, ProgressCallback, is_current, refresh
 from newscli.results import CacheReport, CacheRow, Empty, IndexReport
+
+if TYPE_CHECKING:
+    from newscli.refresh import Changes, ProgressCallback
 
 T = TypeVar("T")
 Notify = Callable[[str], None]
@@ -126,6 +128,13 @@ def _walkers(database: Database) -> int:
     return max(1, min(cores, 4))
 
 
+def is_current(database: Database, listing: Listing) -> bool:
+    """Whether the index holds exactly this listing and nothing needs reading again (refresh.py,
+    with the parser, is imported only when it does not)."""
+    row = database.connection.execute("SELECT listing FROM last_walk").fetchone()
+    return row is not None and row[0] == listing.blob() and not database.meta("recheck")
+
+
 def _read_snapshot(database: Database, listing: Listing) -> bool:
     """Open a read transaction; whether the index in it is current (else it is closed)."""
     database.begin()
@@ -137,6 +146,8 @@ def _read_snapshot(database: Database, listing: Listing) -> bool:
 
 def _built(database: Database, listing: Listing, progress: ProgressCallback | None) -> Changes:
     """A first index, in its own file: nobody else reads it until it is whole."""
+    from newscli.refresh import refresh
+
     database.begin()
     changes = refresh(database, listing, progress)
     database.end()
@@ -157,6 +168,8 @@ def _refreshed(database: Database, listing: Listing, progress: ProgressCallback 
     try:
         changes = None
         if rebuild or not is_current(database, listing):
+            from newscli.refresh import refresh
+
             changes = refresh(database, listing, progress, rebuild)
         database.end()
     except BaseException:
@@ -183,6 +196,8 @@ def _is_busy(exc: BaseException) -> bool:
 
 def index_report(index: Index) -> IndexReport:
     """What opening the index did (`news index`)."""
+    from newscli.refresh import Changes
+
     changes = index.changes or Changes()
     path = index.database.path
     return IndexReport(index.files, len(index), index.skipped, changes.added, changes.changed,

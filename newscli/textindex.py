@@ -84,12 +84,14 @@ def event_count(index: Index) -> int:
 
 FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100
 FUZZY_WEIGHT = 0.5  # a near spelling counts at most half the word itself
+CLOSE_ENOUGH = 5  # rapidfuzz points: spellings this close to the closest are as likely
 
 
 def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, float]]:
     """Words spelt nearly like `word` and far more common (any, for a word the archive does
-    not know), each with the weight a match on it counts for, likeliest first: "sria" gives
-    "syria" before "sri"."""
+    not know), each with the weight a match on it counts for, likeliest first: the closest
+    spellings, and among those as close (within CLOSE_ENOUGH points), the commonest: "sria"
+    gives "syria" before "sri", "willia" gives "william", not "will"."""
     from rapidfuzz import fuzz, process
 
     near = [(candidate, similarity) for candidate, similarity, _ in process.extract(
@@ -99,10 +101,10 @@ def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, f
               if counts.get(c, 0) >= (3 * frequency if frequency else 1)]
     if not likely:
         return []
-    commonest = max(count for _, _, count in likely)
-    # as close, but ten times as common: the likelier correction
-    weights = [(c, FUZZY_WEIGHT * (s / 100) ** 2 * (count / commonest) ** 0.25) for c, s, count in likely]
-    return sorted(weights, key=lambda cw: (-cw[1], cw[0]))[:3]
+    best = max(s for _, s, _ in likely)
+    close = sorted((row for row in likely if row[1] >= best - CLOSE_ENOUGH),
+                   key=lambda row: (-row[2], row[0]))
+    return [(c, FUZZY_WEIGHT * (s / 100) ** 2) for c, s, _ in close[:3]]
 
 
 def similar(index: Index, query_words: Sequence[str], limit: int) -> dict[int, float]:
