@@ -18,6 +18,7 @@ Which name was used goes to stderr whenever it is not exactly what was typed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,13 +146,20 @@ def _usual_longer_name(index: Index, word: str, entities: list[_Entity]) -> str 
 
 
 def _corrected(index: Index, run: tuple[str, ...]) -> tuple[str, ...]:
-    """The words with each one the archive hardly knows read as its likeliest spelling."""
-    fixed = []
+    """The words with each one the archive hardly knows read as a likely spelling: of the
+    near spellings of each, the ones that together name the most headlines and entities."""
+    choices = []
     for word in run:
         frequency = document_frequency(index, word)
         spellings = near_spellings(index, word, frequency) if len(word) >= 4 else []
-        fixed.append(spellings[0][0] if spellings else word)
-    return tuple(fixed)
+        choices.append([s for s, _ in spellings[:3]] or [word])
+    best, best_hits = tuple(c[0] for c in choices), -1
+    for candidate in itertools.islice(itertools.product(*choices), 27):
+        hits = len(events_with_phrase(index, candidate, ("title",))) + sum(
+            e.events for e in holding(index, candidate))
+        if hits > best_hits:
+            best, best_hits = candidate, hits
+    return best
 
 
 def _entities(index: Index) -> list[_Entity]:
