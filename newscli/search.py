@@ -10,9 +10,9 @@ Words most events hold (stop words, and words in a third of a large archive) add
 and never make an event a match on their own.  A word also matches the longer words it opens at 0.6 of its
 weight and, when the archive hardly knows it, the common spellings near it at half.
 Headlines that are only a heading or a list of story names count for less.  Finally the
-matches the best ones link to (in their `Related:` lists) gain a share of their score:
-events of one story link to each other, and often name the story less than their
-neighbours do.  Ties go to the newest, then to the id, so the same query always gives the
+matches the best ones link to (in their `Related:` lists) gain a share of their score and
+of the words they hold: events of one story link to each other, and often name the story
+less than their neighbours do.  Ties go to the newest, then to the id, so the same query always gives the
 same order.  `"quoted words"` must stand together and in order; `-word` and `-"quoted
 words"` leave out the events holding them.
 """
@@ -48,13 +48,14 @@ PREFIX_LIMIT = 8
 # The score is multiplied by coverage (the share of the query's rarity an event holds) to
 # this power: an event with all of a query's rare words comes first.
 COVERAGE_POWER = 3.0
-HEADING_WEIGHT = 0.3  # a bare heading or a list of story names, against an event
+HEADING_WEIGHT = 0.1  # a bare heading or a list of story names, against an event
 # A word's share of the coverage grows with its rarity to this power: the one rare word of
 # a query ("COVID-19 pandemic in Oregon") outweighs the common ones together.
 RARITY_POWER = 2.0
 # The best matches lend this share of their score to the events they link to.
 LINK_SHARE = 0.2
 LINKING_MATCHES = 30
+LINK_COVER = 0.5  # and lend the words they hold at this share, as a Related: title would
 # A word in more than this share of an archive (of at least WEAK_FROM events) is weak.
 WEAK_SHARE = 1 / 3
 WEAK_FROM = 200
@@ -179,12 +180,10 @@ def rank(index: Index, parsed: ParsedQuery, allowed: set[int] | None, limit: int
         highlight += [v for v, _ in variants]
         query_words.append(_gains(index, word, variants, allowed, 0.0 if word in weak else total))
     strong = [w for w in query_words if w.rarity > 0] or (query_words if parsed.phrases else [])
-    scores = _scores(strong)
-    if scores:
-        for heading in index.headings() & scores.keys():
-            scores[heading] *= HEADING_WEIGHT
-        _lend_to_linked(index, scores, allowed)
-    return _ordered(index, scores, limit), highlight
+    matches = _Matches(strong, index.headings())
+    if matches.base:
+        matches.lend_to_linked(index, allowed)
+    return _ordered(index, matches.scores(), limit), highlight
 
 
 def _weak_words(index: Index, query_words: Sequence[str], total: int) -> set[str]:
@@ -216,30 +215,48 @@ def _gains(index: Index, word: str, variants: list[tuple[str, float]], allowed: 
     return _Word(word, rarity, gains, exact)
 
 
-def _scores(query_words: list[_Word]) -> dict[int, float]:
-    """Each event's summed gains times its coverage to COVERAGE_POWER."""
-    rarity = sum((w.rarity or 1.0) ** RARITY_POWER for w in query_words)
-    scores: dict[int, float] = {}
-    covered: dict[int, float] = {}
-    for word in query_words:
-        share = (word.rarity or 1.0) ** RARITY_POWER / rarity
-        for n, gain in word.gains.items():
-            scores[n] = scores.get(n, 0.0) + gain
-            covered[n] = covered.get(n, 0.0) + (share if n in word.exact else share / 2)
-    return {n: score * covered[n] ** COVERAGE_POWER for n, score in scores.items()}
+class _Matches:
+    """What each matching event holds of the query, and its score."""
 
+    def __init__(self, query_words: list[_Word], headings: set[int]) -> None:
+        rarity = sum((w.rarity or 1.0) ** RARITY_POWER for w in query_words)
+        self.shares = {w.text: (w.rarity or 1.0) ** RARITY_POWER / rarity for w in query_words}
+        self.base: dict[int, float] = {}  # summed gains
+        self.held: dict[int, dict[str, float]] = {}  # word -> 1, or 1/2 for a variant of it
+        for word in query_words:
+            for n, gain in word.gains.items():
+                self.base[n] = self.base.get(n, 0.0) + gain
+                self.held.setdefault(n, {})[word.text] = 1.0 if n in word.exact else 0.5
+        self.weight = {n: HEADING_WEIGHT for n in headings & self.base.keys()}
+        self.lent: dict[int, float] = {}
 
-def _lend_to_linked(index: Index, scores: dict[int, float], allowed: set[int] | None) -> None:
-    """The best matches lend a share of their score to the matches they link to (an event
-    holding no word of the query is never made a match)."""
-    best = sorted(scores, key=lambda n: -scores[n])[:LINKING_MATCHES]
-    lent: dict[int, float] = {}
-    for source, targets in index.linked(best).items():
-        for target in targets:
-            if target in scores and (allowed is None or target in allowed):
-                lent[target] = lent.get(target, 0.0) + LINK_SHARE * scores[source]
-    for target, share in lent.items():
-        scores[target] = scores.get(target, 0.0) + share
+    def coverage(self, n: int) -> float:
+        return float(sum(self.shares[w] * m for w, m in self.held[n].items()))
+
+    def scores(self) -> dict[int, float]:
+        """Summed gains times coverage to COVERAGE_POWER (less for a heading), plus what the
+        best matches linking to it lent it."""
+        return {n: base * self.coverage(n) ** COVERAGE_POWER * self.weight.get(n, 1.0)
+                + self.lent.get(n, 0.0) for n, base in self.base.items()}
+
+    def lend_to_linked(self, index: Index, allowed: set[int] | None) -> None:
+        """The best matches lend the matches they link to a share of their score, and of the
+        words they hold, as an event's `Related:` titles would (an event holding no word of
+        the query is never made a match)."""
+        scores = self.scores()
+        best = sorted(scores, key=lambda n: -scores[n])[:LINKING_MATCHES]
+        lent_words: dict[int, dict[str, float]] = {}
+        for source, targets in index.linked(best).items():
+            for target in targets:
+                if target in self.base and (allowed is None or target in allowed):
+                    self.lent[target] = self.lent.get(target, 0.0) + LINK_SHARE * scores[source]
+                    words = lent_words.setdefault(target, {})
+                    for word, m in self.held[source].items():
+                        words[word] = max(words.get(word, 0.0), LINK_COVER * m)
+        for target, words in lent_words.items():
+            held = self.held[target]
+            for word, m in words.items():
+                held[word] = max(held.get(word, 0.0), m)
 
 
 def _ordered(index: Index, scores: dict[int, float], limit: int) -> list[tuple[int, float]]:

@@ -43,6 +43,8 @@ def words(text: str) -> list[str]:
 _JOINING = frozenset({"of", "in", "on", "the", "and", "for", "to", "at", "de", "del", "la", "le", "da",
                       "von", "van", "al", "el", "-"})
 _SENTENCE_END = tuple('.!?"”’)]')
+# a final full stop that closes an abbreviation ("Washington, D.C.") ends no sentence
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Inc|Jr|Sr|Co|Ltd|St)\.$")
 
 
 def looks_like_heading(title: str) -> bool:
@@ -50,10 +52,11 @@ def looks_like_heading(title: str) -> bool:
     ("War in Afghanistan"; "Iran-United States relations, Bahrain-Iran relations"): no
     sentence end, and every comma-separated part a few mostly capitalised words."""
     text = title.strip()
-    if not text or text.endswith(_SENTENCE_END):
+    if not text or (text.endswith(_SENTENCE_END) and not _ABBREVIATION.search(text)):
         return False
     parts = [part.split() for part in text.replace(";", ",").split(",")]
-    if any(len(part) > 8 for part in parts):
+    # a list of story names may have long names; a bare heading is short
+    if any(len(part) > (12 if len(parts) > 1 else 8) for part in parts):
         return False
     named = [w for part in parts for w in part if w.lower() not in _JOINING]
     capitalised = sum(1 for w in named if w[:1].isupper() or w[:1].isdigit())
