@@ -150,10 +150,6 @@ class Database:
     # a first index is built in this file, with no journal, and put in place when whole
     building: Path | None = None
 
-    @property
-    def in_memory(self) -> bool:
-        return self.path is None
-
     def meta(self, key: str) -> Any:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -122,6 +122,14 @@ class Listing:
         return sum(len(f.names) for f in self.folders())
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (the affinity mask where there is one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def is_day_page(relpath: str) -> bool:
     return relpath.rpartition("/")[2].lower() == "index.md"
 

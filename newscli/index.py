@@ -509,7 +509,3 @@ def _link(target: tuple[str | None, str, str], found: Found | None, context: tup
     _, found_date, found_slug, title = found
     return Related(f"{found_date}/{found_slug}", dt.date.fromisoformat(found_date), title, context,
                    found=True)
-
-
-def by_id(events: Sequence[Event]) -> dict[str, Event]:
-    return {event.id: event for event in events}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from newscli.db import INDEXES, Database
-from newscli.files import Folder, Listing, Stamp, is_day_page, printable
+from newscli.files import Folder, Listing, Stamp, is_day_page, printable, usable_cores
 from newscli.models import Event
 from newscli.text import fold, looks_like_heading, words
 from newscli.textindex import NAME_BREAK
@@ -189,13 +189,7 @@ def _parse_all(tasks: list[Task], progress: ProgressCallback | None) -> Iterator
 
 
 def _worker_count(files: int) -> int:
-    if files < PARALLEL_FROM:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, 8)
+    return 1 if files < PARALLEL_FROM else min(usable_cores(), 8)
 
 
 class Rows(NamedTuple):

@@ -27,7 +27,7 @@ from newscli.db import (
     remove_database,
 )
 from newscli.errors import BadInput
-from newscli.files import WALKERS_FROM_FILES, Listing, archive_root, walk
+from newscli.files import WALKERS_FROM_FILES, Listing, archive_root, usable_cores, walk
 from newscli.index import Index
 from newscli.results import CacheReport, CacheRow, Empty, IndexReport
 
@@ -117,15 +117,7 @@ def _database_path(data_dir: Path, use_cache: bool) -> Path | None:
 def _walkers(database: Database) -> int:
     """Forked walkers for a large archive (as large as the index says it was last time)."""
     files = int(database.meta("files") or 0)
-    if files < WALKERS_FROM_FILES:
-        return 1
-    import os
-
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return 1 if files < WALKERS_FROM_FILES else min(usable_cores(), 4)
 
 
 def is_current(database: Database, listing: Listing) -> bool:

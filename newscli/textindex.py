@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newscli.index import Index
 
-# How much a word counts in each field, in the order of the table's columns.
-FIELDS = ("title", "entities", "story", "category", "sources")
+# How much a word counts in each field, in the order of the table's columns (title,
+# entities, story, category, sources).
 FIELD_WEIGHTS = (3.0, 3.0, 1.5, 1.0, 1.0)
 _BM25 = "bm25(search, " + ", ".join(map(str, FIELD_WEIGHTS)) + ")"
 # Entity names are kept apart in their column by this token, so that no phrase runs from
@@ -68,18 +68,6 @@ def events_with_phrase(index: Index, words: Sequence[str], fields: Sequence[str]
     if fields:
         phrase = "{" + " ".join(fields) + "} : " + phrase
     return {row[0] for row in index.query("SELECT rowid FROM search WHERE search MATCH ?", phrase)}
-
-
-def events_with_all(index: Index, words: Sequence[str]) -> set[int]:
-    """The events holding every one of `words`, anywhere."""
-    if not words:
-        return set()
-    match = " AND ".join(quoted([w]) for w in dict.fromkeys(words))
-    return {row[0] for row in index.query("SELECT rowid FROM search WHERE search MATCH ?", match)}
-
-
-def event_count(index: Index) -> int:
-    return len(index)
 
 
 FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100
