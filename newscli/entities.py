@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from newscli.errors import NothingFound
 from newscli.index import Index
 from newscli.text import fold, words
-from newscli.textindex import document_frequency, events_with_phrase, near_spellings
+from newscli.textindex import document_frequency, events_with_phrase, near_words
 
 ENTITY_CUTOFF = 85  # rapidfuzz ratio of a whole name, 0-100
 # a word stands for a longer name when at least this share of the headlines with the word
@@ -73,7 +73,7 @@ def match_entity(index: Index, name: str) -> EntityMatch:
 def _match_run(index: Index, run: tuple[str, ...], typed: str, corrected: bool) -> EntityMatch | None:
     """The match for these (folded) words, or None when no entity or headline holds them."""
     entities = holding(index, run)
-    shown = typed if not corrected else _spelt(run, entities)
+    shown = typed if not corrected else _spelt(index, run, entities)
     if len(run) == 1:
         longer = _usual_longer_name(index, run[0], entities)
         if longer is not None:
@@ -95,15 +95,18 @@ def _match_run(index: Index, run: tuple[str, ...], typed: str, corrected: bool) 
     return EntityMatch(shown, tuple(e.key for e in entities), frozenset(events), note)
 
 
-def _spelt(run: tuple[str, ...], entities: list[_Entity]) -> str:
+def _spelt(index: Index, run: tuple[str, ...], entities: list[_Entity]) -> str:
     """The words as an entity's name writes them ("William Barr" out of "Attorney General
-    William Barr"), else as they were folded."""
-    for entity in sorted(entities, key=lambda e: (-e.events, e.key)):
-        tokens = entity.name.split()
+    William Barr"), else as a headline does, else as they were folded."""
+    names = [e.name for e in sorted(entities, key=lambda e: (-e.events, e.key))]
+    titled = sorted(events_with_phrase(index, run, ("title",)))[:1]
+    names += [brief.title for brief in index.brief(titled).values()]
+    for name in names:
+        tokens = name.split()
         for start in range(len(tokens)):
-            for end in range(start + 1, len(tokens) + 1):
+            for end in range(start + 1, min(len(tokens), start + len(run) + 2) + 1):
                 if tuple(words(" ".join(tokens[start:end]))) == run:
-                    return " ".join(tokens[start:end])
+                    return " ".join(tokens[start:end]).strip(".,;:!?\"'()")
     return " ".join(run)
 
 
@@ -151,8 +154,8 @@ def _corrected(index: Index, run: tuple[str, ...]) -> tuple[str, ...]:
     choices = []
     for word in run:
         frequency = document_frequency(index, word)
-        spellings = near_spellings(index, word, frequency) if len(word) >= 4 else []
-        choices.append([s for s, _ in spellings[:3]] or [word])
+        near = [w for w, _, _ in near_words(index, word, frequency)[:3]] if len(word) >= 4 else []
+        choices.append(([word] if frequency else []) + near or [word])
     best, best_hits = tuple(c[0] for c in choices), -1
     for candidate in itertools.islice(itertools.product(*choices), 27):
         hits = len(events_with_phrase(index, candidate, ("title",))) + sum(

@@ -45,6 +45,8 @@ FUZZY_BELOW = 20
 # "peru" also finds "peruvian": the longer words a query word opens, at this weight
 PREFIX_WEIGHT = 0.6
 PREFIX_LIMIT = 8
+# the likeliest spelling of a word the archive does not know stands for it, at this weight
+CORRECTION_WEIGHT = 0.9
 # The score is multiplied by coverage (the share of the query's rarity an event holds) to
 # this power: an event with all of a query's rare words comes first.
 COVERAGE_POWER = 3.0
@@ -177,7 +179,7 @@ def rank(index: Index, parsed: ParsedQuery, allowed: set[int] | None, limit: int
     query_words = []
     for word in parsed.words:
         variants = _variants(index, word)
-        highlight += [v for v, _ in variants]
+        highlight += [v for v, _, _ in variants]
         query_words.append(_gains(index, word, variants, allowed, 0.0 if word in weak else total))
     strong = [w for w in query_words if w.rarity > 0] or (query_words if parsed.phrases else [])
     matches = _Matches(strong, index.headings())
@@ -195,21 +197,21 @@ def _weak_words(index: Index, query_words: Sequence[str], total: int) -> set[str
     return weak
 
 
-def _gains(index: Index, word: str, variants: list[tuple[str, float]], allowed: set[int] | None,
+def _gains(index: Index, word: str, variants: list[Variant], allowed: set[int] | None,
            total: int | float) -> _Word:
     gains: dict[int, float] = {}
     exact: set[int] = set()
     frequency = 0
-    for variant, factor in variants:
+    for variant, factor, stands in variants:
         scores = word_scores(index, variant)
-        frequency = max(frequency, len(scores)) if factor == 1.0 or not frequency else frequency
+        frequency = max(frequency, len(scores)) if stands or not frequency else frequency
         for n, score in scores.items():
             if allowed is not None and n not in allowed:
                 continue
             gain = score * factor
             if gain > gains.get(n, 0.0):
                 gains[n] = gain
-            if factor == 1.0:
+            if stands:
                 exact.add(n)
     rarity = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5)) if total else 0.0
     return _Word(word, rarity, gains, exact)
@@ -279,17 +281,26 @@ def _newest_first(date: str) -> tuple[int, ...]:
     return tuple(-int(part) for part in date.split("-"))
 
 
-def _variants(index: Index, word: str) -> list[tuple[str, float]]:
+# (a word to look up, the share of its weight a match counts for, whether it stands for the
+# query's word itself: counts in full towards an event's coverage)
+Variant = tuple[str, float, bool]
+
+
+def _variants(index: Index, word: str) -> list[Variant]:
     """The word itself, the longer words it opens, and for a rare or unknown word the common
-    spellings near it (the likeliest of them weighing most)."""
+    spellings near it (the likeliest of them weighing most).  A word the archive does not
+    know at all is a misspelling: its likeliest spelling stands for it."""
     frequency = document_frequency(index, word)
-    found = [(word, 1.0)] if frequency else []
+    found: list[Variant] = [(word, 1.0, True)] if frequency else []
     if len(word) < 4:
         return found
-    found += [(longer, PREFIX_WEIGHT) for longer in words_starting(index, word, PREFIX_LIMIT)]
+    found += [(longer, PREFIX_WEIGHT, False) for longer in words_starting(index, word, PREFIX_LIMIT)]
     if frequency >= FUZZY_BELOW:
         return found
-    return found + near_spellings(index, word, frequency)
+    near = [(spelling, weight, False) for spelling, weight in near_spellings(index, word, frequency)]
+    if near and not frequency:
+        near[0] = (near[0][0], CORRECTION_WEIGHT, True)
+    return found + near
 
 
 def with_phrases(index: Index, phrases: Sequence[Sequence[str]], allowed: set[int] | None) -> set[int]:

@@ -75,18 +75,23 @@ FUZZY_WEIGHT = 0.5  # a near spelling counts at most half the word itself
 CLOSE_ENOUGH = 5  # rapidfuzz points: spellings this close to the closest are as likely
 
 
-def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, float]]:
-    """Words spelt nearly like `word` and far more common (any, for a word the archive does
-    not know), each with the weight a match on it counts for, likeliest first: the closest
-    spellings, and among those as close (within CLOSE_ENOUGH points), the commonest: "sria"
-    gives "syria" before "sri", "willia" gives "william", not "will"."""
+def near_words(index: Index, word: str, frequency: int) -> list[tuple[str, float, int]]:
+    """(word, rapidfuzz ratio, events) of the words spelt nearly like `word` and far more
+    common (any, for a word the archive does not know), closest first."""
     from rapidfuzz import fuzz, process
 
     near = [(candidate, similarity) for candidate, similarity, _ in process.extract(
         word, vocabulary(index), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)]
     counts = frequencies(index, [c for c, _ in near])
-    likely = [(c, s, counts.get(c, 0)) for c, s in near
-              if counts.get(c, 0) >= (3 * frequency if frequency else 1)]
+    return [(c, s, counts.get(c, 0)) for c, s in near
+            if counts.get(c, 0) >= (3 * frequency if frequency else 1)]
+
+
+def near_spellings(index: Index, word: str, frequency: int) -> list[tuple[str, float]]:
+    """The likeliest spellings of `word`, each with the weight a match on it counts for: the
+    closest, and among those as close (within CLOSE_ENOUGH points), the commonest: "sria"
+    gives "syria" before "sri", "willia" gives "william", not "will"."""
+    likely = near_words(index, word, frequency)
     if not likely:
         return []
     best = max(s for _, s, _ in likely)
