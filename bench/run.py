@@ -107,12 +107,12 @@ class Bench:
 
     def hyperfine(self, *commands: str, prepare: str | None = None) -> list[tuple[float, float]]:
         report = self.cache / "hyperfine.json"
-        argv = ["hyperfine", "--warmup", "1", "--runs", str(self.runs), "--ignore-failure",
-                "--style", "none", "--export-json", str(report)]
+        argv = ["hyperfine", "--shell", "bash", "--warmup", "1", "--runs", str(self.runs),
+                "--ignore-failure", "--style", "none", "--export-json", str(report)]
         if prepare:
             argv += ["--prepare", prepare]
         argv += [f"{command} > /dev/null 2>&1" for command in commands]
-        subprocess.run(argv, check=True, env=self.env, stdout=subprocess.DEVNULL)
+        subprocess.run(argv, check=True, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results = json.loads(report.read_text())["results"]
         return [(r["mean"], r["stddev"]) for r in results]
 

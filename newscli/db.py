@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump whenever the schema or what is stored in it changes: an older database is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # How long a run waits for another run's write before answering from what it parses itself.
 BUSY_SECONDS = 3.0
 
@@ -31,9 +31,9 @@ Notify = Callable[[str], None]
 # The tables are the interface the README documents; the indexes come after a bulk load.
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
--- the archive's listing the index was last brought up to date with (marshal), compared whole
--- with each run's: a table of its own, as a 17 MB value slowed every look-up in meta
-CREATE TABLE IF NOT EXISTS last_walk (id INTEGER PRIMARY KEY CHECK (id = 1), listing BLOB NOT NULL);
+-- the archive's listing the index was last brought up to date with (marshal), one part per
+-- top folder, compared with each run's: out of meta, as 17 MB there slowed every look-up
+CREATE TABLE IF NOT EXISTS last_walk (part TEXT PRIMARY KEY, listing BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,   -- relative to the archive root, '/'-separated
@@ -106,11 +106,13 @@ CREATE VIEW IF NOT EXISTS links AS
     FROM events AS e, json_each(e.links) AS l
     JOIN targets AS t ON t.id = json_extract(l.value, '$[0]');
 """
-INDEXES = """
+DAY_PAGE = "(path LIKE '%/index.md' OR path = 'index.md')"  # files.path of a day page
+INDEXES = f"""
 CREATE INDEX IF NOT EXISTS events_slug ON events (slug);
 CREATE INDEX IF NOT EXISTS entities_folded ON entities (folded);
 CREATE INDEX IF NOT EXISTS events_heading ON events (file) WHERE heading;
 CREATE INDEX IF NOT EXISTS targets_date ON targets (date, slug);
+CREATE INDEX IF NOT EXISTS files_day_pages ON files (id) WHERE {DAY_PAGE};
 CREATE INDEX IF NOT EXISTS event_entities_event ON event_entities (event);
 CREATE INDEX IF NOT EXISTS day_order_file ON day_order (file);
 CREATE INDEX IF NOT EXISTS files_duplicate ON files (duplicate_of) WHERE duplicate_of IS NOT NULL;

@@ -16,7 +16,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from newscli.errors import BadInput
 from newscli.models import Problem
@@ -25,6 +25,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # A walker process is worth its fork only when there are enough files to stat.
 WALKERS_FROM_FILES = 20_000
+# git's racy-file rule: a file whose mtime is this close to the moment the walk began may
+# change again within the file system's timestamp granularity without its mtime moving, so
+# the index reads it again at the next run, however late that run comes.
+RACY_NS = 2_000_000_000
 _BY_FD = os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks and hasattr(
     os, "O_DIRECTORY")
 _IFMT, _IFREG, _IFDIR, _IFLNK = 0o170000, stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK
@@ -90,17 +94,17 @@ class Listing:
 
     root: Path
     folder: Path
-    parts: list[bytes]  # marshal.dumps(list[Folder]) of each walker, in a fixed order
+    # (top folder, marshal.dumps(list[Folder]) of it and all below it), by top folder: the
+    # index keeps them to compare with, and an edit unpacks only the part it is in
+    parts: list[tuple[str, bytes]]
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # folders that could not be read, .md symlinks not followed
     started_ns: int = 0  # when the walk began (git's racy-file rule compares mtimes with it)
+    recent: list[str] = field(default_factory=list)  # folders holding a file modified since then - 2 s
 
-    def blob(self) -> bytes:
-        """The whole listing as the index keeps it, to compare with the one it was made from."""
-        return marshal.dumps(self.parts)
-
-    def folders(self) -> list[Folder]:
-        return [Folder(*f) for part in self.parts for f in marshal.loads(part)]
+    def folders(self, parts: list[tuple[str, bytes]] | None = None) -> list[Folder]:
+        return [Folder(*f) for _, part in (self.parts if parts is None else parts)
+                for f in marshal.loads(part)]
 
     def files(self, folders: list[Folder] | None = None) -> dict[str, Stamp]:
         """relpath (as text: see `printable`) -> size, mtime and where to read it."""
@@ -142,40 +146,49 @@ def walk(root: Path, folder: Path, walkers: int = 1) -> Listing:
     in parallel.
     """
     started = time.time_ns()
-    walker = _Walker(root)
+    walker = _Walker(root, started - RACY_NS)
     own = walker.list_folder(str(folder))
     if own is None:
         raise BadInput(f"cannot read data directory: {printable(str(folder))}")
     tops = own[1]
     shares = [tops[i::walkers] for i in range(walkers)] if walkers > 1 and tops else [tops]
-    children = [_fork_walk(root, share) for share in shares[1:]] if hasattr(os, "fork") else []
-    parts = [marshal.dumps([own[0], *walker.folders_below(shares[0])])]
+    children = [_fork_walk(walker, share) for share in shares[1:]] if hasattr(os, "fork") else []
+    parts = [(own[0][0], marshal.dumps([own[0]])), *walker.parts_below(shares[0])]
     if not children:
-        parts += [marshal.dumps(walker.folders_below(share)) for share in shares[1:]]
+        for share in shares[1:]:
+            parts += walker.parts_below(share)
     for share, child in zip(shares[1:], children, strict=True):
         answer = _child_answer(child)
         if answer is None:  # the child failed: walk its share here
-            parts.append(marshal.dumps(walker.folders_below(share)))
+            parts += walker.parts_below(share)
         else:
-            listing, problems, unreadable = answer
-            parts.append(listing)
+            found, problems, skipped, recent = answer
+            parts += found
             walker.problems.extend(problems)
-            walker.skipped += unreadable
+            walker.skipped += skipped
+            walker.recent.extend(recent)
     walker.problems.sort()
-    found = [Problem(path, severity, problem, detail)  # type: ignore[arg-type]
-             for path, severity, problem, detail in walker.problems]
-    return Listing(root, folder, parts, found, walker.skipped, started)
+    problems_found = [Problem(path, severity, problem, detail)  # type: ignore[arg-type]
+                      for path, severity, problem, detail in walker.problems]
+    return Listing(root, folder, sorted(parts), problems_found, walker.skipped, started,
+                   sorted(walker.recent))
 
 
 class _Walker:
     """Lists folders; collects what is wrong with them as plain tuples (they cross a pipe)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, recent_from: int) -> None:
         self.root = str(root)
         self.real_root = os.path.realpath(root)
         self.prefix = len(self.root) + 1
+        self.recent_from = recent_from
         self.problems: list[tuple[str, str, str, str]] = []
         self.skipped = 0
+        self.recent: list[str] = []
+
+    def parts_below(self, tops: list[str]) -> list[tuple[str, bytes]]:
+        """Each top folder with everything below it, as one part of the listing."""
+        return [(top[self.prefix :], marshal.dumps(self.folders_below([top]))) for top in tops]
 
     def folders_below(self, tops: list[str]) -> list[Folder]:
         found = []
@@ -247,6 +260,8 @@ class _Walker:
             kept.append(name)  # a named pipe or device: the loader reports it
             stamps.append(info.st_size)
             stamps.append(info.st_mtime_ns)
+        if stamps and max(stamps[1::2]) >= self.recent_from:
+            self.recent.append(rel)
         # a plain tuple, not a Folder: marshal writes only built-in types
         return (rel, kept, stamps, links), subfolders  # type: ignore[return-value]
 
@@ -307,7 +322,7 @@ def link_target(path: str | Path) -> str:
 # -- walking in a forked process --
 
 
-def _fork_walk(root: Path, tops: list[str]) -> tuple[int, int] | None:
+def _fork_walk(parent: _Walker, tops: list[str]) -> tuple[int, int] | None:
     """(pid, read end of its pipe) of a child listing `tops`; None if fork failed."""
     try:
         read_end, write_end = os.pipe()
@@ -320,28 +335,26 @@ def _fork_walk(root: Path, tops: list[str]) -> tuple[int, int] | None:
     status = 1
     try:  # the child: list, send, and leave without running the parent's clean-up
         os.close(read_end)
-        walker = _Walker(root)
-        listing = marshal.dumps(walker.folders_below(tops))
-        extra = marshal.dumps((walker.problems, walker.skipped))
+        walker = _Walker(Path(parent.root), parent.recent_from)
+        found = walker.parts_below(tops)
+        answer = marshal.dumps((found, walker.problems, walker.skipped, walker.recent))
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(len(listing).to_bytes(8, "little") + listing + extra)
+            pipe.write(answer)
         status = 0
     finally:
         os._exit(status)
 
 
-def _child_answer(child: tuple[int, int] | None) -> tuple[bytes, list[tuple[str, str, str, str]], int] | None:
+def _child_answer(child: tuple[int, int] | None) -> tuple[Any, ...] | None:
     if child is None:
         return None
     pid, read_end = child
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
-    if status != 0 or len(data) < 8:
+    if status != 0 or not data:
         return None
-    size = int.from_bytes(data[:8], "little")
-    problems, unreadable = marshal.loads(data[8 + size :])
-    return data[8 : 8 + size], problems, unreadable
+    return tuple(marshal.loads(data))
 
 
 def default_data_dir() -> Path:

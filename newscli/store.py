@@ -123,8 +123,8 @@ def _walkers(database: Database) -> int:
 def is_current(database: Database, listing: Listing) -> bool:
     """Whether the index holds exactly this listing and nothing needs reading again (refresh.py,
     with the parser, is imported only when it does not)."""
-    row = database.connection.execute("SELECT listing FROM last_walk").fetchone()
-    return row is not None and row[0] == listing.blob() and not database.meta("recheck")
+    stored = database.connection.execute("SELECT part, listing FROM last_walk ORDER BY part").fetchall()
+    return stored == listing.parts and not database.meta("recheck")
 
 
 def _read_snapshot(database: Database, listing: Listing) -> bool:
