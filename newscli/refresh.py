@@ -10,6 +10,7 @@ parsing again when a link's target moves or disappears.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -189,12 +190,20 @@ def _parse_all(tasks: list[Task], progress: ProgressCallback | None) -> Iterator
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         token = f"{os.getpid()}-{time.time_ns()}"
-        with multiprocessing.get_context(method).Pool(workers) as pool:
-            for rows in pool.imap(_parse_job, [(token, chunk) for chunk in chunks]):
-                done += len(rows.files)
-                if progress:
-                    progress(done, len(tasks))
-                yield rows
+        # the collector ran every few hundred tuples made and found no cycle to free: up to
+        # a tenth of a worker's parse, and of the unpickling here
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with multiprocessing.get_context(method).Pool(workers, initializer=gc.disable) as pool:
+                for rows in pool.imap(_parse_job, [(token, chunk) for chunk in chunks]):
+                    done += len(rows.files)
+                    if progress:
+                        progress(done, len(tasks))
+                    yield rows
+        finally:
+            if collecting:
+                gc.enable()
         return
     sent: set[int] = set()
     for chunk in chunks:

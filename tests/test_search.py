@@ -20,6 +20,7 @@ from newscli.dates import between, parse_date_range
 from newscli.errors import BadInput
 from newscli.search import Filters, SearchQuery, Sort, parse_query, search
 from newscli.store import open_index
+from newscli.text import looks_like_heading
 
 # -- the archive most tests share --
 
@@ -465,3 +466,19 @@ def test_search_directly_with_filters(peru: Path) -> None:
 def test_search_directly_refuses_an_empty_query(peru: Path) -> None:
     with pytest.raises(BadInput, match="empty query"):
         search(open_index(peru), SearchQuery("  "))
+
+
+@pytest.mark.parametrize(("title", "heading"), [
+    ("War in Afghanistan", True),
+    ("Iran-United States relations, Bahrain-Iran relations", True),
+    ("Protests in Washington, D.C.", True),  # the full stop closes an abbreviation
+    ("Apple Inc.", True),
+    ("Ollanta Humala is elected President of Peru.", False),
+    ("The U.S. Senate passes the bill.", False),
+    ("Fire at a restaurant in Old Taco.", False),  # "Co." inside a word is no abbreviation
+    ("Peru", True),
+    ("", False),
+])
+def test_which_headlines_are_only_headings(title: str, heading: bool) -> None:
+    # a heading counts a tenth of an event in search: the sentence end is what tells them apart
+    assert looks_like_heading(title) is heading
