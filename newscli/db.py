@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump whenever the schema or what is stored in it changes: an older database is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # How long a run waits for another run's write before answering from what it parses itself.
 BUSY_SECONDS = 3.0
 
@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS entities (
     key TEXT PRIMARY KEY,
     name TEXT NOT NULL,          -- the most used spelling
     folded TEXT NOT NULL,        -- lower case without accents, for matching names as typed
+    events INTEGER NOT NULL,
+    first TEXT NOT NULL,
+    last TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS source_names (
+    name TEXT PRIMARY KEY,       -- as the sources table writes it (not empty)
     events INTEGER NOT NULL,
     first TEXT NOT NULL,
     last TEXT NOT NULL

@@ -1,8 +1,9 @@
 """`news entities`, `news sources`, `news stories`: the archive's names, each with how many
 events carry it and when it first and last appears.
 
-Entities come summarised by the index (the `entities` table); sources, stories and
-categories are counted with one query each, and spellings that differ only in case ("ABC
+Entities and sources come summarised by the index (the `entities` and `source_names`
+tables; the sources of a span are counted), stories and categories are counted with one
+query each, and spellings that differ only in case ("ABC
 News", "ABC NEWS") are one name, written as most of its events write it.  A pattern picks
 the names that hold it, case and accents aside; when none does, the names whose words are
 spelt like its words (rapidfuzz), and stderr says so.
@@ -103,9 +104,12 @@ def counted(index: Index, kind: str, span: DateRange | None = None) -> list[Name
                 "JOIN entities AS en ON en.key = ee.entity WHERE ee.date BETWEEN ? AND ? "
                 "GROUP BY ee.entity", low, high)
         return [NameCount(*row) for row in rows]
+    if kind == "sources" and span is None:
+        rows = index.query("SELECT name, events, first, last FROM source_names")
+        return one_per_spelling(rows, lambda spellings: _source_events(index, spellings, span))
     if kind == "sources":
-        # the events in date order, then each one's sources (even with no span: faster than
-        # the sources by name, then each one's event)
+        # the events in date order, then each one's sources (faster than the sources by
+        # name, then each one's event)
         rows = index.query(
             "SELECT s.name, count(DISTINCT s.event), min(e.date), max(e.date) FROM sources AS s "
             "JOIN events AS e ON e.file = s.event WHERE e.date BETWEEN ? AND ? AND s.name != '' "

@@ -32,12 +32,14 @@ def archive(tmp_path: Path) -> Path:
 
 
 def answers(data: Path, *flags: str) -> list[str]:
-    """What a user would compare: every event of the sample's years, the problems, a search."""
+    """What a user would compare: every event of the sample's years, the problems, a search,
+    the related events, and the summaries (stats, sources, entities)."""
     results = [news(*flags, *args, data=data) for args in (
         ("show", "2006", "--json"), ("show", "2011", "--json"), ("show", "2015", "--json"),
         ("show", "2016", "--json"), ("show", "2017", "--json"), ("check", "--json"),
         ("search", "humala", "--json"), ("related", SEED_ID, "--json", "-n", "0"),
-        ("related", "Ollanta Humala", "--json", "-n", "0"),
+        ("related", "Ollanta Humala", "--json", "-n", "0"), ("stats", "--json"),
+        ("sources", "--json", "-n", "0"), ("entities", "--json", "-n", "0"),
     )]
     return [r.stdout for r in results]
 
