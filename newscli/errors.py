@@ -1,4 +1,4 @@
-"""Our own exceptions, and the exit codes they become (turned into exits only in cli.main)."""
+"""Our own exceptions, and the exit codes they become (turned into exit codes only in cli/app.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from newscli.cli import app
-from newscli.terminal import Terminal
+from newscli.output.terminal import Terminal
 
 EVENT_KEYS = {"id", "date", "title", "category", "story", "entities", "sources", "related", "path",
               "extra"}

@@ -20,8 +20,10 @@ import pytest
 from conftest import REPO, SAMPLE, SEED_ID
 from helpers import DAY, news, write_event
 
-from newscli import db, loader
-from newscli.files import archive_root
+from newscli.archive import loader
+from newscli.archive.location import archive_root
+from newscli.index import database as db
+from newscli.index import schema
 
 
 @pytest.fixture
@@ -241,7 +243,7 @@ def test_a_file_that_could_not_be_read_is_read_again(archive: Path, monkeypatch:
 
 def test_a_database_of_another_schema_is_rebuilt(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     answers(archive)
-    monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     parsed = count_parses(monkeypatch)
     result = news("show", "2011-06-06", data=archive)
     assert result.exit_code == 0
@@ -388,14 +390,14 @@ def _killed_while_writing(root: Path, cache: Path, tmp_path: Path) -> None:
     slow.write_text(
         "import sys, time\n"
         "from pathlib import Path\n"
-        "import newscli.refresh as refresh\n"
+        "import newscli.index.refresh as refresh\nimport newscli.index.writer as writer\n"
         "refresh.CHUNK = 5\n"
-        "real = refresh._Writer.insert\n"
+        "real = writer.Writer.insert\n"
         "def insert(self, chunk):\n"
         "    real(self, chunk)\n"
         f"    Path({str(started)!r}).touch()\n"
         "    time.sleep(0.2)\n"
-        "refresh._Writer.insert = insert\n"
+        "writer.Writer.insert = insert\n"
         "from newscli.cli import main\n"
         "sys.argv = ['news', *sys.argv[1:]]\n"
         "main()\n",

@@ -21,12 +21,12 @@ import pytest
 from conftest import SAMPLE, SEED_ID, build_corpus, needs_shared
 from helpers import DANGLING, DAY, IS_ROOT, command_names, run
 
-from newscli.check import check
+from newscli.archive.loader import MAX_FILE_BYTES
 from newscli.cli import app
-from newscli.loader import MAX_FILE_BYTES
-from newscli.models import Problem
-from newscli.store import open_index
-from newscli.terminal import Terminal
+from newscli.index.store import open_index
+from newscli.model.event import Problem
+from newscli.output.terminal import Terminal
+from newscli.query.check import check
 
 # -- the mangled archive --
 

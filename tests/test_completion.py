@@ -19,8 +19,9 @@ from helpers import RUNNER, news, write_event
 from typer._click.shell_completion import split_arg_string
 from typer.testing import Result
 
-from newscli import dates
-from newscli.cli import _bash_word, app
+from newscli.cli import app
+from newscli.cli.completion import bash_word
+from newscli.model import dates
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -252,9 +253,9 @@ def test_a_value_that_is_not_one_printable_line_is_left_out(tmp_path: Path) -> N
 
 
 def test_bash_gets_every_special_character_escaped() -> None:
-    assert _bash_word("O'Brien (Jr.) & \"Sons\" $1 `x` *?[a] #~;|<>!") == (
+    assert bash_word("O'Brien (Jr.) & \"Sons\" $1 `x` *?[a] #~;|<>!") == (
         "O\\'Brien\\ \\(Jr.\\)\\ \\&\\ \\\"Sons\\\"\\ \\$1\\ \\`x\\`\\ \\*\\?\\[a\\]\\ \\#\\~\\;\\|\\<\\>\\!")
-    assert _bash_word("São Paulo-2011/x") == "São\\ Paulo-2011/x"
+    assert bash_word("São Paulo-2011/x") == "São\\ Paulo-2011/x"
 
 
 # -- with no index, or one that cannot be read: nothing, and nothing written --

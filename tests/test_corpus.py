@@ -14,9 +14,9 @@ import pytest
 from conftest import needs_shared
 from helpers import DANGLING, event_files, index_slugs, news
 
-from newscli.index import Index
-from newscli.models import Event
-from newscli.store import open_index
+from newscli.index.reader import Index
+from newscli.index.store import open_index
+from newscli.model.event import Event
 
 pytestmark = needs_shared
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from newscli import dates
-from newscli.dates import between, in_words, looks_like_date, parse_date_range, parse_month_day
 from newscli.errors import BadInput, ExitStatus
+from newscli.model import dates
+from newscli.model.dates import between, in_words, looks_like_date, parse_date_range, parse_month_day
 
 D = dt.date
 

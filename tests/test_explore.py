@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 
-from newscli import dates
-from newscli.explore import period_of, periods
-from newscli.filters import Period
-from newscli.names import matching, nearest
-from newscli.results import NameCount
-from newscli.terminal import Terminal
+from newscli.model import dates
+from newscli.model.results import NameCount
+from newscli.output.terminal import Terminal
+from newscli.query.explore import period_of, periods
+from newscli.query.filters import Period
+from newscli.query.names import matching, nearest
 
 GARCIA = "2006-06-05/garcia-wins"
 FIRST_ROUND = "2011-04-10/first-round"

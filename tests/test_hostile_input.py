@@ -30,7 +30,9 @@ import pytest
 from conftest import REPO
 from helpers import DAY, IS_ROOT, run, write_event
 
-from newscli import db, files, store
+from newscli.archive import location
+from newscli.index import database as db
+from newscli.index import store
 
 GOOD = ("2011-06-06/peru-holds-a-runoff", "2011-06-05/peru-goes-to-the-polls")
 BAD_ID = "2011-06-06/bad-event"
@@ -392,7 +394,7 @@ def test_whatever_is_where_the_database_goes_is_never_waited_on(
     root = good_archive(tmp_path / "archive")
     cache = tmp_path / "cache"
     monkeypatch.setenv("NEWS_CACHE_DIR", str(cache))
-    database = db.database_path(files.archive_root(root)[1])
+    database = db.database_path(location.archive_root(root)[1])
     assert run("-d", str(root), "show", "2011-06-06")[0] == 0  # a database to plant beside
     assert database.is_file()
     place = Path(f"{database}{suffix}")

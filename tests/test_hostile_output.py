@@ -20,10 +20,10 @@ import pytest
 from conftest import SEED_ID
 from helpers import DAY, news, run, write_event
 
-from newscli.models import Event, Source
-from newscli.render import Format, render
-from newscli.results import EventDetail
-from newscli.terminal import Terminal
+from newscli.model.event import Event, Source
+from newscli.model.results import EventDetail
+from newscli.output.render import Format, render
+from newscli.output.terminal import Terminal
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"  # writes "hello" to the user's clipboard
 CLEAR = "\x1b[2J"  # clears the screen

@@ -22,10 +22,10 @@ from helpers import DAY, news
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscli.files import archive_root
-from newscli.loader import LoadedFile, load_file, parse_day_page, parse_event
-from newscli.models import Event, Problem, Source
-from newscli.store import open_index
+from newscli.archive.loader import LoadedFile, load_file, parse_day_page, parse_event
+from newscli.archive.location import archive_root
+from newscli.index.store import open_index
+from newscli.model.event import Event, Problem, Source
 
 SEED_SLUG = SEED_ID.partition("/")[2]
 SEED_REL = f"news/2011/06/6/{SEED_SLUG}.md"

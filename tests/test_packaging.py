@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLE
 
-from newscli import files
+from newscli.archive import location
 
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
@@ -24,7 +24,7 @@ def hatch() -> dict[str, dict[str, object]]:
 
 def test_the_wheel_force_includes_the_sample_inside_the_package(hatch: dict[str, dict[str, object]]) -> None:
     wheel = hatch["wheel"]
-    package = Path(files.__file__).resolve().parent.name
+    package = Path(location.__file__).resolve().parent.parent.name
     assert wheel["packages"] == [package]
     assert wheel["force-include"] == {"sample_data": f"{package}/sample_data"}
     assert (REPO / "sample_data" / "news").is_dir()
@@ -37,9 +37,9 @@ def test_the_sdist_carries_the_sample(hatch: dict[str, dict[str, object]]) -> No
 def test_installed_package_uses_the_sample_inside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     installed = tmp_path / "site-packages" / "newscli"
     (installed / "sample_data" / "news").mkdir(parents=True)
-    monkeypatch.setattr(files, "__file__", str(installed / "files.py"))
-    assert files.default_data_dir() == installed / "sample_data"
+    monkeypatch.setattr(location, "__file__", str(installed / "archive" / "location.py"))
+    assert location.default_data_dir() == installed / "sample_data"
 
 
 def test_a_checkout_uses_the_sample_beside_the_package() -> None:
-    assert files.default_data_dir() == SAMPLE
+    assert location.default_data_dir() == SAMPLE

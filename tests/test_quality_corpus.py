@@ -20,7 +20,7 @@ import pytest
 from conftest import SEED_ID, build_corpus, needs_shared
 from typer.testing import Result
 
-from newscli.store import open_index
+from newscli.index.store import open_index
 
 pytestmark = needs_shared
 

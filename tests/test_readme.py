@@ -138,7 +138,9 @@ def environment(workdir: Path, columns: int | None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items()
            if name not in {"NEWS_DATA_DIR", "VISUAL", "EDITOR", "PAGER", "LINES", "FORCE_COLOR", "LESS",
                            "CLICOLOR_FORCE", "_NEWS_COMPLETE"}}
+    # a cache of the README's own: `news cache` lists only the archives its examples opened
     env.update(PATH=f"{workdir / 'bin'}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1",
+               NEWS_CACHE_DIR=str(workdir / "cache"),
                COLUMNS=str(columns or COLUMNS), LC_ALL="C.UTF-8", BROWSER="true", NEWS_PAGER="cat")
     if columns:
         env["LINES"] = str(SCREEN_LINES)

@@ -15,10 +15,10 @@ import pytest
 from conftest import SAMPLE, SEED_ID
 from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 
-from newscli.related import match_entity, related
-from newscli.results import EventList, RelatedList
-from newscli.search import Filters, SearchQuery, Sort
-from newscli.store import open_index
+from newscli.index.store import open_index
+from newscli.model.results import EventList, RelatedList
+from newscli.query.related import match_entity, related
+from newscli.query.search import Filters, SearchQuery, Sort
 
 ROW_KEYS = {"id", "date", "title", "context", "found", "via", "score", "reasons"}
 REASONS = {"link", "backlink", "entities", "words", "date"}

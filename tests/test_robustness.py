@@ -25,11 +25,13 @@ from helpers import DAY, IS_ROOT, command_names, run, write_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscli import db, loader, refresh, store
+from newscli.archive import frontmatter, loader
+from newscli.archive.loader import LoadedFile, load_file, parse_day_page, parse_event
+from newscli.archive.location import archive_root
 from newscli.errors import BadInput
-from newscli.files import archive_root
-from newscli.loader import LoadedFile, load_file, parse_day_page, parse_event
-from newscli.render import event_json
+from newscli.index import database as db
+from newscli.index import refresh, rows, store, writer
+from newscli.output.fields import event_json
 
 
 def needs_command(name: str) -> Any:
@@ -63,8 +65,8 @@ def _assert_sound(loaded: LoadedFile) -> None:
     if loaded.event is not None:
         # strict JSON (no NaN), printable, and rows the database takes
         json.dumps(event_json(loaded.event), ensure_ascii=False, allow_nan=False).encode()
-        rows = refresh.event_rows(1, loaded.event)
-        json.dumps(rows, ensure_ascii=False, allow_nan=False).encode()
+        stored = rows.event_rows(1, loaded.event)
+        json.dumps(stored, ensure_ascii=False, allow_nan=False).encode()
 
 
 FIELD_VALUES = st.one_of(
@@ -134,7 +136,7 @@ FLOW = st.recursive(
     max_leaves=8,
 )
 # around the cut, and up to a thousand levels (yaml-rs itself refuses flow nesting past 255)
-AROUND_THE_CUT = st.sampled_from([loader.MAX_DEPTH - 1, loader.MAX_DEPTH, loader.MAX_DEPTH + 1])
+AROUND_THE_CUT = st.sampled_from([frontmatter.MAX_DEPTH + step for step in (-1, 0, 1)])
 FLOW_DEPTHS = st.one_of(st.integers(0, 300), AROUND_THE_CUT, st.sampled_from([255, 256]))
 BLOCK_DEPTHS = st.one_of(st.integers(0, 1_000), AROUND_THE_CUT, st.just(1_000))
 
@@ -658,7 +660,7 @@ def test_ctrl_c_while_writing_leaves_the_index_whole(tmp_path: Path, interrupted
     store.open_index(root).close()
     for n in range(3):
         (root / DAY / f"event-99{n}.md").write_text("# One more\n", encoding="utf-8")
-    real_insert = refresh._Writer.insert
+    real_insert = writer.Writer.insert
     calls = []
 
     def insert(self: Any, chunk: Any) -> None:
@@ -668,7 +670,7 @@ def test_ctrl_c_while_writing_leaves_the_index_whole(tmp_path: Path, interrupted
             raise KeyboardInterrupt
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(refresh._Writer, "insert", insert)
+        patch.setattr(writer.Writer, "insert", insert)
         patch.setattr(refresh, "CHUNK", 1)
         with contextlib.suppress(KeyboardInterrupt):
             store.open_index(root)
@@ -686,7 +688,7 @@ def test_sigint_during_indexing_exits_130_quietly(tmp_path: Path) -> None:
     slow.write_text(
         "import sys, time\n"
         "from pathlib import Path\n"
-        "import newscli.loader as loader\n"
+        "import newscli.archive.loader as loader\n"
         "real = loader.load_file\n"
         "def load_file(path, relpath):\n"
         f"    Path({str(ready)!r}).touch()\n"
@@ -736,7 +738,7 @@ class SlowImport(importlib.abc.MetaPathFinder):
 if moment == "start-up":  # while the command line's modules import
     sys.meta_path.insert(0, SlowImport())
 elif moment == "work":  # while the archive is read
-    import newscli.loader as loader
+    import newscli.archive.loader as loader
 
     real = loader.load_file
     loader.load_file = lambda *given: pause() or real(*given)
@@ -819,12 +821,12 @@ def test_a_reader_that_goes_away_is_exit_141_in_silence() -> None:
 def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import newscli.show
+    import newscli.query.show
 
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(newscli.show, "show", broken)
+    monkeypatch.setattr(newscli.query.show, "show", broken)
     status, out, err = run("show", "2011")
     assert (status, out) == (70, "")
     assert err == "news: internal error: RuntimeError: boom (run again with --debug for the traceback)\n"

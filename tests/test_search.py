@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from helpers import EVENT_KEYS, as_json, ids, news, one_error_line, write_event
 
-from newscli.dates import between, parse_date_range
 from newscli.errors import BadInput
-from newscli.search import Filters, SearchQuery, Sort, parse_query, search
-from newscli.store import open_index
-from newscli.text import looks_like_heading
+from newscli.index.store import open_index
+from newscli.model.dates import between, parse_date_range
+from newscli.model.words import looks_like_heading
+from newscli.query.search import Filters, SearchQuery, Sort, parse_query, search
 
 # -- the archive most tests share --
 

@@ -22,7 +22,7 @@ from helpers import EVENT_KEYS, event_files, index_slugs, news, one_error_line
 from typer.testing import Result
 
 from newscli import __version__
-from newscli.terminal import Terminal
+from newscli.output.terminal import Terminal
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED_SLUG = SEED_ID.partition("/")[2]

@@ -21,11 +21,12 @@ from conftest import SAMPLE, SEED_ID, needs_shared
 from helpers import news, write_event
 from typer.testing import Result
 
-from newscli import render, terminal
-from newscli.dates import looks_like_date
-from newscli.index import SHORT_ID_LENGTH, Index, short_id
-from newscli.store import open_index
-from newscli.terminal import Launcher, Terminal
+from newscli.index.reader import Index
+from newscli.index.short_ids import SHORT_ID_LENGTH, short_id
+from newscli.index.store import open_index
+from newscli.model.dates import looks_like_date
+from newscli.output import fields, messages, terminal
+from newscli.output.terminal import Launcher, Terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\")
 DAY = "2011-06-06"
@@ -501,10 +502,10 @@ def test_fields_for_one_event_and_for_related_rows() -> None:
 
 
 @pytest.mark.parametrize(("args", "valid"), [
-    (("show", DAY), render.EVENT_FIELDS),
-    (("search", "peru"), render.SEARCH_FIELDS),
-    (("check",), render.PROBLEM_FIELDS),
-    (("related", SEED_SHORT), tuple(dict.fromkeys(render.EVENT_FIELDS + render.RELATED_FIELDS))),
+    (("show", DAY), fields.EVENT_FIELDS),
+    (("search", "peru"), fields.SEARCH_FIELDS),
+    (("check",), fields.PROBLEM_FIELDS),
+    (("related", SEED_SHORT), tuple(dict.fromkeys(fields.EVENT_FIELDS + fields.RELATED_FIELDS))),
 ])
 def test_an_unknown_field_is_bad_input_naming_the_valid_ones(args: tuple[str, ...], valid: tuple[str, ...]
                                                               ) -> None:
@@ -635,7 +636,7 @@ def big_archive(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("color", [True, False], ids=["colour", "NO_COLOR"])
 def test_progress_is_drawn_on_a_terminal_stderr_whatever_stdout_is(
         monkeypatch: pytest.MonkeyPatch, big_archive: Path, color: bool) -> None:
-    monkeypatch.setattr(render, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(messages, "PROGRESS_AFTER", 0.0)
     term = screen(100, stdout_tty=False, stderr_tty=True)
     term.err_color = color
     status, out, err = on(term, "--no-cache", "show", DAY, "-n", "1", data=big_archive)
@@ -655,7 +656,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(big_archive: Path) -> None:
 
 def test_no_progress_for_work_that_takes_a_moment(monkeypatch: pytest.MonkeyPatch, big_archive: Path
                                                   ) -> None:
-    monkeypatch.setattr(render, "PROGRESS_AFTER", 3600.0)
+    monkeypatch.setattr(messages, "PROGRESS_AFTER", 3600.0)
     term = screen(100, stdout_tty=False, stderr_tty=True)
     status, _, err = on(term, "--no-cache", "show", DAY, data=big_archive)
     assert (status, err) == (0, "")
