@@ -1,11 +1,14 @@
-"""The `news` console script and `python -m newscli`: Ctrl-C handled from the first moment.
+"""The `news` console script and `python -m newscli`: Ctrl-C and SIGTERM handled from the
+first moment.
 
 Importing typer, rich and the rest is most of a run's start-up, and a Ctrl-C then would
 print a KeyboardInterrupt traceback from deep inside an import.  So this module imports
 only `os`, `signal` and `sys`, arms the handling, and only then imports the command line.
 Whenever Ctrl-C comes after that (start-up, work, output, exit), the status is 130 and
-nothing is printed.  (Before it, during the interpreter's own start-up, Python's default
-handling applies: nothing a package can change.)
+nothing is printed; SIGTERM does the same with 143.  Both stop the work as
+KeyboardInterrupt, so that the same `finally` blocks tidy up (workers.py kills the worker
+processes).  (Before it, during the interpreter's own start-up, Python's default handling
+applies: nothing a package can change.)
 """
 
 from __future__ import annotations
@@ -14,21 +17,25 @@ import os
 import signal
 import sys
 
+from newscli import stopping  # imports nothing
+
 TYPE_CHECKING = False  # typing itself takes milliseconds to import, while Ctrl-C is unhandled
 if TYPE_CHECKING:
     from types import FrameType
     from typing import NoReturn
 
-INTERRUPTED = 130  # ExitStatus.INTERRUPTED, spelt here so that nothing is imported before the handler
+# ExitStatus.INTERRUPTED and TERMINATED, spelt here so that nothing is imported before the handler
+INTERRUPTED = 130
+STATUS_OF: dict[int, int] = {signal.SIGINT: INTERRUPTED, signal.SIGTERM: 143}
 
-_interrupted = False  # a first Ctrl-C has been turned into KeyboardInterrupt
 _leaving = False  # the exit status is settled; the interpreter is shutting down
 
 
 def main() -> NoReturn:
     try:
         try:
-            signal.signal(signal.SIGINT, _on_interrupt)
+            for signum in STATUS_OF:
+                signal.signal(signum, _on_interrupt)
             _stand_in_for_closed_streams()
             from newscli.cli import main as run
 
@@ -43,19 +50,21 @@ def main() -> NoReturn:
 
 
 def _on_interrupt(signum: int, frame: FrameType | None) -> None:
-    """The first Ctrl-C stops the work as KeyboardInterrupt, so that `finally` blocks tidy up
-    (the cache is never left half written); one after that, or once the work is done, ends
-    the process at once: raised there, it would escape as a traceback."""
-    global _interrupted
-    if _interrupted or _leaving:
-        os._exit(INTERRUPTED)
-    _interrupted = True
+    """The first Ctrl-C or SIGTERM stops the work as KeyboardInterrupt, so that `finally`
+    blocks tidy up (the cache is never left half written, no worker outlives us); one after
+    that, or once the work is done, ends the process at once: raised there, it would escape
+    as a traceback."""
+    if stopping.requested_by is not None or _leaving:
+        os._exit(STATUS_OF.get(signum, INTERRUPTED))
+    stopping.requested_by = signum
     raise KeyboardInterrupt
 
 
 def _leave(status: str | int | None) -> NoReturn:
     global _leaving
     _leaving = True
+    if status == INTERRUPTED and stopping.requested_by is not None:
+        status = STATUS_OF.get(stopping.requested_by, INTERRUPTED)  # 143 when SIGTERM stopped the work
     sys.exit(status)
 
 

@@ -13,6 +13,7 @@ class ExitStatus(IntEnum):
     INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE); --debug shows the traceback
     CANNOT_WRITE = 74  # stdout is closed or its disk full (EX_IOERR): the user's environment
     INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM (set by entry.py, which sees the signal)
     BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`news ... | head -1`)
 
 

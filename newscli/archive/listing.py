@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from newscli.errors import BadInput
 from newscli.model.event import Problem
 from newscli.model.words import no_surrogates
+from newscli.workers import Crew, Failed
 
 # A walker process is worth its fork only when there are enough files to stat.
 WALKERS_FROM_FILES = 20_000
@@ -86,14 +87,6 @@ class Listing:
         return sum(len(f.names) for f in self.folders())
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (the affinity mask where there is one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def is_day_page(relpath: str) -> bool:
     return relpath.rpartition("/")[2].lower() == "index.md"
 
@@ -112,16 +105,14 @@ def walk(root: Path, folder: Path, walkers: int = 1) -> Listing:
         raise BadInput(f"cannot read data directory: {no_surrogates(str(folder))}")
     tops = own[1]
     shares = [tops[i::walkers] for i in range(walkers)] if walkers > 1 and tops else [tops]
-    children = [_fork_walk(walker, share) for share in shares[1:]] if hasattr(os, "fork") else []
-    parts = [(own[0][0], marshal.dumps([own[0]])), *walker.parts_below(shares[0])]
-    if not children:
-        for share in shares[1:]:
-            parts += walker.parts_below(share)
-    for share, child in zip(shares[1:], children, strict=True):
-        answer = _child_answer(child)
-        if answer is None:  # the child failed: walk its share here
-            parts += walker.parts_below(share)
-        else:
+    parts = [(own[0][0], marshal.dumps([own[0]]))]
+    with Crew[list[str], tuple[Any, ...]](lambda share: _walked(walker, share), len(shares) - 1) as crew:
+        answers = crew.run(shares[1:])  # the others' shares are walked meanwhile
+        parts += walker.parts_below(shares[0])
+        for share, answer in zip(shares[1:], answers, strict=True):
+            if isinstance(answer, Failed):  # no fork, or the worker failed: walk it here
+                parts += walker.parts_below(share)
+                continue
             found, problems, skipped, recent = answer
             parts += found
             walker.problems.extend(problems)
@@ -279,39 +270,11 @@ def link_target(path: str | Path) -> str:
         return ""
 
 
-# -- walking in a forked process --
+# -- walking in a worker process --
 
 
-def _fork_walk(parent: _Walker, tops: list[str]) -> tuple[int, int] | None:
-    """(pid, read end of its pipe) of a child listing `tops`; None if fork failed."""
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        os.close(write_end)
-        return pid, read_end
-    status = 1
-    try:  # the child: list, send, and leave without running the parent's clean-up
-        os.close(read_end)
-        walker = _Walker(Path(parent.root), parent.recent_from)
-        found = walker.parts_below(tops)
-        answer = marshal.dumps((found, walker.problems, walker.skipped, walker.recent))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(answer)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _child_answer(child: tuple[int, int] | None) -> tuple[Any, ...] | None:
-    if child is None:
-        return None
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    return tuple(marshal.loads(data))
+def _walked(parent: _Walker, tops: list[str]) -> tuple[Any, ...]:
+    """A worker's share of the walk, as plain values (they cross a pipe)."""
+    walker = _Walker(Path(parent.root), parent.recent_from)
+    found = walker.parts_below(tops)
+    return found, walker.problems, walker.skipped, walker.recent

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscli import stopping
 from newscli.index import schema
 
 # How long a run waits for another run's write before answering from what it parses itself.
@@ -83,15 +84,16 @@ def open_database(folder: Path, use_cache: bool, notify: Notify) -> Database:
     if not path.exists():
         try:
             return _first_build(path, folder)
-        except (OSError, sqlite3.Error):
-            pass  # a folder we may not write in: the usual way says so
+        except (OSError, sqlite3.Error) as exc:
+            raise_if_interrupted(exc)  # else a folder we may not write in: the usual way says so
     for attempt in (1, 2):
         try:
             database = _connect(path)
             _check(database, folder)
             return database
         except (sqlite3.DatabaseError, Damaged) as exc:
-            if _is_busy(exc) or _is_read_only(exc):
+            raise_if_interrupted(exc)
+            if is_busy(exc) or _is_read_only(exc):
                 return _memory()  # another run holds it, or we may not write: answer anyway
             if attempt == 2:
                 notify(f"cannot use the index at {path} ({exc}); working without it")
@@ -196,7 +198,12 @@ def _connect(path: Path) -> Database:
     return Database(connection, path)
 
 
+# SQLite statements are polled this often (in VM steps, about a millisecond's worth).
+POLL_STEPS = 100_000
+
+
 def _tune(connection: sqlite3.Connection) -> None:
+    let_signals_in(connection)
     # NORMAL is durable enough for a cache in WAL mode: a crash loses at most the last
     # refresh, never the database
     connection.execute("PRAGMA synchronous = NORMAL")
@@ -236,7 +243,27 @@ def _write(database: Database) -> Iterator[None]:
     database.end()
 
 
-def _is_busy(exc: BaseException) -> bool:
+def let_signals_in(connection: sqlite3.Connection) -> None:
+    """Let Ctrl-C and SIGTERM stop a long statement (deleting a 1.2 s FTS table, building
+    an index): Python runs a signal's handler only between its own instructions, so a
+    statement is made to call back into Python every POLL_STEPS.  The handler raises
+    KeyboardInterrupt there (or in one of our SQL functions); sqlite3 swallows it and fails
+    the statement, which `raise_if_interrupted` turns back into KeyboardInterrupt."""
+    connection.set_progress_handler(_poll, POLL_STEPS)
+
+
+def _poll() -> bool:
+    return False  # the pending signal's handler runs as this is called, and raises
+
+
+def raise_if_interrupted(exc: BaseException) -> None:
+    """An SQLite error once a signal asked us to stop is that stop (see `let_signals_in`),
+    not a damaged database: it stops the work as KeyboardInterrupt."""
+    if isinstance(exc, sqlite3.Error) and stopping.requested_by is not None:
+        raise KeyboardInterrupt from None
+
+
+def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 

@@ -41,19 +41,6 @@ class Rows(NamedTuple):
     unreadable: list[str]  # paths to read again next time (permissions may change)
 
 
-_sent_targets: tuple[str, set[int]] = ("", set())
-
-
-def parse_job(job: tuple[str, Sequence[Task]]) -> Rows:
-    """A worker's chunk; the targets it has sent already in this refresh are not sent again
-    (each is linked ten times on average)."""
-    global _sent_targets
-    token, tasks = job
-    if _sent_targets[0] != token:
-        _sent_targets = (token, set())
-    return parse_chunk(tasks, _sent_targets[1])
-
-
 def parse_chunk(tasks: Sequence[Task], sent: set[int] | None = None) -> Rows:
     """Parse files into rows; `sent` holds the targets already sent (and gets these)."""
     from newscli.archive.body import date_from_path

@@ -16,19 +16,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from newscli.archive.listing import WALKERS_FROM_FILES, Listing, usable_cores, walk
+from newscli.archive.listing import WALKERS_FROM_FILES, Listing, walk
 from newscli.archive.location import archive_root
 from newscli.errors import BadInput
 from newscli.index.database import (
     Database,
     database_path,
     discard,
+    is_busy,
+    let_signals_in,
     open_database,
     open_read_only,
     publish,
+    raise_if_interrupted,
     remove_database,
 )
 from newscli.index.reader import Index
+from newscli.workers import usable_cores
 
 if TYPE_CHECKING:
     from newscli.index.refresh import Changes, ProgressCallback
@@ -73,8 +77,9 @@ def answer(data_dir: Path, question: Callable[[Index], T], progress: ProgressCal
         index = open_index(data_dir, progress, use_cache, rebuild, notify)
         return question(index)
     except sqlite3.DatabaseError as exc:
+        raise_if_interrupted(exc)
         path = index.database.path if index else _database_path(data_dir, use_cache)
-        if path is None or _is_busy(exc):
+        if path is None or is_busy(exc):
             raise
         notify(f"the index at {path} is damaged ({exc}); rebuilding it")
         if index:
@@ -149,7 +154,7 @@ def _refreshed(database: Database, listing: Listing, progress: ProgressCallback 
     try:
         database.begin(immediate=True)
     except sqlite3.OperationalError as exc:
-        if not _is_busy(exc):
+        if not is_busy(exc):
             raise
         notify("another run is updating the index; answering from a copy of it")
         database = _copy_in_memory(database)
@@ -171,10 +176,7 @@ def _refreshed(database: Database, listing: Listing, progress: ProgressCallback 
 
 def _copy_in_memory(database: Database) -> Database:
     copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    let_signals_in(copy)
     database.connection.backup(copy)
     database.close()
     return Database(copy, None)
-
-
-def _is_busy(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
