@@ -89,6 +89,14 @@ class Bench:
         rows = [self.compare(label, baseline, ours) for label, baseline, ours in warm]
         edits = self.refreshes()
         memory = self.peak_memory("search", "humala")
+        completion = self.compare("a Tab (`related oll<Tab>`)", f"{sys.executable} -c pass", self.tab())
+        self.watch("--detach")
+        try:
+            watched = [self.compare(f"{label}, with `news watch`", baseline, ours)
+                       for label, baseline, ours in warm[1:]]
+            watched_edits = self.refreshes()
+        finally:
+            self.watch("--stop")
         lines = [
             f"archive: {self.corpus} ({files} .md files); hyperfine, {self.runs} runs after 1 warm-up",
             f"first run, no index yet (`search humala`): {cold:.1f} s",
@@ -97,12 +105,29 @@ class Bench:
             "| task | baseline | baseline time | news | ratio |",
             "|---|---|---|---|---|",
             *rows,
+            completion,
+            *watched,
             "",
             "| after one file was ... | `search humala` | the same, warm | difference |",
             "|---|---|---|---|",
             *edits,
+            "",
+            "with `news watch` running:",
+            "",
+            "| after one file was ... | `search humala` | the same, warm | difference |",
+            "|---|---|---|---|",
+            *watched_edits,
         ]
         return lines
+
+    def watch(self, how: str) -> None:
+        subprocess.run(f"{self.news} watch {how}", shell=True, check=True, env=self.env,
+                       stderr=subprocess.DEVNULL)
+
+    def tab(self) -> str:
+        """What bash runs on a Tab after `news related oll`."""
+        words = shlex.quote(f"news -d {self.corpus} related oll")
+        return f"_NEWS_COMPLETE=complete_bash COMP_WORDS={words} COMP_CWORD=4 {self.news}"
 
     def first_run(self) -> float:
         started = time.perf_counter()

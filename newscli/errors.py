@@ -50,3 +50,9 @@ class CannotWrite(NewsError):
     def __init__(self, error: OSError) -> None:
         where = f" ({error.filename})" if getattr(error, "filename", None) else ""
         super().__init__(f"cannot write output: {error.strerror or error}{where}")
+
+
+class CannotWatch(NewsError):
+    """`news watch` cannot keep this archive's index current (exit 1): queries walk it."""
+
+    exit_status = ExitStatus.NOTHING_FOUND

@@ -47,7 +47,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def command_names() -> set[str]:
-    return {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+    from newscli.cli.app import COMMANDS
+
+    return set(COMMANDS)
 
 
 # -- reading its output --

@@ -22,8 +22,8 @@ from helpers import DAY, news, run, write_event
 
 from newscli.model.event import Event, Source
 from newscli.model.results import EventDetail
-from newscli.output.render import Format, render
-from newscli.output.terminal import Terminal
+from newscli.output.render import render
+from newscli.output.terminal import Format, Terminal
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"  # writes "hello" to the user's clipboard
 CLEAR = "\x1b[2J"  # clears the screen

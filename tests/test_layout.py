@@ -58,3 +58,24 @@ def test_the_layers_lint_imports_holds_are_the_packages_of_the_map() -> None:
     children = {path.rstrip("/") for path in mapped_paths() if path.rstrip("/").count("/") == 1}
     top = {path.removesuffix(".py").replace("/", ".") for path in children}
     assert layered == top - {"newscli.__main__"}  # which only calls entry.main
+
+
+def test_every_command_is_loaded_from_the_module_app_names() -> None:
+    """Commands are imported lazily (app.py's COMMANDS): each name there must come from its
+    module, and every command a module registers must be named there (or --help hides it)."""
+    import importlib
+
+    import typer
+
+    from newscli.cli.app import COMMANDS, app
+
+    group = typer.main.get_group(app)
+    for name in COMMANDS:
+        command = group.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.name == name, name
+    for module in set(COMMANDS.values()):
+        importlib.import_module(f"newscli.cli.commands.{module}")
+    registered = {typer.main.get_command_from_info(info, pretty_exceptions_short=True,
+                                                   rich_markup_mode=None).name
+                  for info in app.registered_commands}
+    assert registered == set(COMMANDS)

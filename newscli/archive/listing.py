@@ -125,6 +125,61 @@ def walk(root: Path, folder: Path, walkers: int = 1) -> Listing:
                    sorted(walker.recent))
 
 
+@dataclass
+class Part:
+    """One part of a listing walked on its own (news watch walks again only the parts an
+    event came from), with what the walk found wrong in it."""
+
+    key: str  # as in `Listing.parts`: the folder walked, or a top folder below it
+    data: bytes
+    problems: list[tuple[str, str, str, str]]
+    skipped: int
+    recent: list[str]
+    tops: list[str]  # the keys of the other parts (listed by the part of the folder itself)
+
+
+def root_key(root: Path, folder: Path) -> str:
+    """The key of the part that holds the walked folder's own files."""
+    return "" if folder == root else str(folder)[len(str(root)) + 1 :]
+
+
+def part_key(first: str, rel: str) -> str:
+    """The key of the part that folder `rel` is in, `first` being `root_key`."""
+    if rel == first:
+        return first
+    inner = rel[len(first) + 1 :] if first else rel
+    top = inner.split("/", 1)[0]
+    return f"{first}/{top}" if first else top
+
+
+def walk_part(root: Path, folder: Path, key: str) -> Part | None:
+    """That part of the listing, walked now; None when its folder is gone (or is no folder)."""
+    walker = _Walker(root, time.time_ns() - RACY_NS)
+    if key == root_key(root, folder):
+        own = walker.list_folder(str(folder))
+        if own is None:
+            raise BadInput(f"cannot read data directory: {no_surrogates(str(folder))}")
+        tops = [top[walker.prefix :] for top in own[1]]
+        return Part(key, marshal.dumps([own[0]]), walker.problems, walker.skipped, walker.recent, tops)
+    path = os.path.join(str(root), key)
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return None
+    except OSError:
+        return None
+    ((_, data),) = walker.parts_below([path])
+    return Part(key, data, walker.problems, walker.skipped, walker.recent, [])
+
+
+def assembled(root: Path, folder: Path, parts: list[Part], started_ns: int) -> Listing:
+    """The listing made of these parts, as `walk` would have made it."""
+    problems = sorted(problem for part in parts for problem in part.problems)
+    return Listing(root, folder, sorted((part.key, part.data) for part in parts),
+                   [Problem(*problem) for problem in problems],  # type: ignore[arg-type]
+                   sum(part.skipped for part in parts), started_ns,
+                   sorted(rel for part in parts for rel in part.recent))
+
+
 class _Walker:
     """Lists folders; collects what is wrong with them as plain tuples (they cross a pipe)."""
 

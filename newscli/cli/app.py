@@ -6,6 +6,7 @@ parses nothing itself and does no file I/O."""
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,26 +17,39 @@ from typer.core import TyperCommand, TyperGroup
 
 from newscli import __version__
 from newscli.cli.completion import plain_text
-from newscli.cli.options import ColorOption, DebugOption, NoCacheOption, NoPagerOption
-from newscli.cli.run import State
+from newscli.cli.root import ColorOption, DebugOption, NoCacheOption, NoPagerOption, State
 from newscli.cli.streams import silence_stdout, writing_output
 from newscli.errors import BadInput, CannotWrite, ExitStatus, NewsError
-from newscli.output.messages import error_line
 from newscli.output.terminal import Terminal
 
-# the commands in the order --help lists them, each with its module in cli/commands/
+# the commands in the order --help lists them, each with its module in cli/commands/: a
+# module is imported only when one of its commands runs (or --help lists them all), as
+# importing every command, with its queries and output, was half of a run's start-up
 COMMANDS = {"show": "show", "search": "search", "related": "related", "timeline": "explore",
             "entities": "names", "sources": "names", "stories": "names", "stats": "explore",
-            "on-this-day": "explore", "check": "check", "index": "maintenance", "cache": "maintenance"}
+            "on-this-day": "explore", "check": "check", "index": "maintenance", "cache": "maintenance",
+            "watch": "watch"}
 
 
 class NewsGroup(TyperGroup):
     """Turns our exceptions, usage errors, Ctrl-C, closed pipes and failed writes into exit codes."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        listed = super().list_commands(ctx)
-        order = list(COMMANDS)
-        return sorted(listed, key=lambda name: order.index(name) if name in order else len(order))
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self._load(COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def _load(self, module: str) -> None:
+        """Import a module of cli/commands/ and build the commands it registers on `app`."""
+        importlib.import_module(f"newscli.cli.commands.{module}")
+        for info in app.registered_commands:
+            command = typer.main.get_command_from_info(info, pretty_exceptions_short=True,
+                                                       rich_markup_mode=None)
+            if command.name and command.name not in self.commands:
+                self.commands[command.name] = command
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
@@ -153,6 +167,8 @@ def _is_exit(exc: Exception) -> bool:
 
 def report(exc: Exception, terminal: Terminal) -> int:
     """One line on stderr for what went wrong; the exit status it calls for."""
+    from newscli.output.messages import error_line
+
     if _is_exit(exc):
         return int(getattr(exc, "exit_code", 0))
     if isinstance(exc, NewsError):

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from newscli.cli.completion import Completed
+from newscli.cli.root import ColorOption, DebugOption, NoCacheOption, NoPagerOption
 from newscli.errors import BadInput
-from newscli.output.fields import parse_fields
-from newscli.output.render import Format
-from newscli.output.terminal import ColorChoice
+from newscli.output.terminal import ColorChoice, Format
 from newscli.query.filters import Filters, NameSort, Sort
 
 if TYPE_CHECKING:
@@ -43,22 +42,6 @@ FieldsOption = Annotated[
                  "JSONL, CSV and rows (also on a terminal).  A wrong one lists those there are.",
                  show_default=False, metavar="A,B,C"),
 ]
-ColorOption = Annotated[
-    ColorChoice | None,
-    typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.",
-                 show_default=False),
-]
-NoPagerOption = Annotated[
-    bool, typer.Option("--no-pager", help="Never page output longer than the screen. [pager: "
-                       "NEWS_PAGER, else PAGER, else less -FRX]")
-]
-# read from the command line by NewsGroup.main; declared so that every command accepts it
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of any error.")]
-NoCacheOption = Annotated[
-    bool, typer.Option("--no-cache", help="Parse every file again; neither read nor write the index.")
-]
-
-
 def output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
     chosen = {f for f, on in ((Format.json, as_json), (Format.jsonl, as_jsonl)) if on}
     if fmt is not None:
@@ -71,6 +54,8 @@ def output_format(fmt: Format | None, as_json: bool, as_jsonl: bool) -> Format:
 
 def checked_fields(text: str | None, valid: Sequence[str], command: str) -> tuple[str, ...] | None:
     """--fields, checked against what the command's rows can hold before anything is read."""
+    from newscli.output.fields import parse_fields
+
     return None if text is None else parse_fields(text, valid, f"news {command}")
 
 

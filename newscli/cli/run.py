@@ -9,31 +9,19 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
+from newscli.cli.root import state_of
 from newscli.cli.streams import silence_stdout, writing_output
 from newscli.errors import BadInput, ExitStatus
-from newscli.model.results import Explored, Result
-from newscli.output.messages import indexing_progress, note_line
-from newscli.output.render import Format, ids_shown, render
-from newscli.output.terminal import Terminal
+from newscli.output.terminal import Format, Terminal
 
+# the queries' results and the output are imported when a command answers, not when a
+# command module is (a Tab imports the command it completes, and nothing it answers with)
 if TYPE_CHECKING:
     from newscli.cli.options import Shared
     from newscli.index.reader import Index
+    from newscli.model.results import Explored, Result
 
 T = TypeVar("T")
-
-
-class State:
-    """What the top-level options said, for the commands to combine with their own."""
-
-    def __init__(self, terminal: Terminal, data_dir: str | None, no_cache: bool) -> None:
-        self.terminal = terminal
-        self.data_dir = data_dir
-        self.no_cache = no_cache
-
-
-def state_of(ctx: typer.Context) -> State:
-    return ctx.find_root().obj  # type: ignore[no-any-return]
 
 
 def terminal_for(ctx: typer.Context, shared: Shared) -> Terminal:
@@ -45,6 +33,8 @@ def answer(ctx: typer.Context, query: Callable[[Index], Result | Explored], shar
            fields: Sequence[str] | None = None, note_skipped: bool = True, rebuild: bool = False) -> int:
     """Open the archive's index, run `query` on it and print the result: every command's last
     step."""
+    from newscli.output.render import ids_shown
+
     output = shared.output  # conflicting formats fail before any reading
     terminal = terminal_for(ctx, shared)
     wants_short_ids = output is Format.table and terminal.stdout_is_tty and fields is None
@@ -61,20 +51,17 @@ def ask(ctx: typer.Context, question: Callable[[Index], T], shared: Shared, *,
         note_skipped: bool = True, rebuild: bool = False) -> T:
     """Open the archive's index (a progress bar on stderr while it is brought up to date)
     and ask it `question`."""
-    from newscli.archive.location import default_data_dir
     from newscli.index.store import answer as answer_from_index
+    from newscli.output.messages import indexing_progress, note_line
 
     state = state_of(ctx)
-    folder = shared.data_dir if shared.data_dir is not None else state.data_dir
-    if folder is not None and not folder.strip():
-        raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
 
     def with_skipped(index: Index) -> tuple[T, int]:
         return question(index), index.skipped
 
     with indexing_progress(state.terminal) as progress:
         found, skipped = answer_from_index(
-            Path(folder) if folder else default_data_dir(), with_skipped, progress=progress,
+            data_dir_of(ctx, shared), with_skipped, progress=progress,
             use_cache=not (state.no_cache or shared.no_cache), rebuild=rebuild,
             notify=lambda message: note_line(state.terminal, message))
     if skipped and note_skipped:
@@ -82,9 +69,22 @@ def ask(ctx: typer.Context, question: Callable[[Index], T], shared: Shared, *,
     return found
 
 
+def data_dir_of(ctx: typer.Context, shared: Shared) -> Path:
+    """The archive folder the options name (-d after the command, else before it), or the
+    bundled sample."""
+    from newscli.archive.location import default_data_dir
+
+    folder = shared.data_dir if shared.data_dir is not None else state_of(ctx).data_dir
+    if folder is not None and not folder.strip():
+        raise BadInput("the data directory is empty (see --data-dir and NEWS_DATA_DIR)")
+    return Path(folder) if folder else default_data_dir()
+
+
 def render_result(result: Result | Explored, output: Format, terminal: Terminal,
                   fields: Sequence[str] | None = None, short_ids: Mapping[str, str] | None = None) -> int:
     """Print `result` in `output`'s format: the exit status it calls for."""
+    from newscli.output.render import render
+
     try:
         with writing_output():
             return render(result, output, terminal, fields=fields, short_ids=short_ids)

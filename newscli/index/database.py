@@ -18,15 +18,18 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newscli import stopping
+from newscli.archive.location import archive_root
+from newscli.errors import BadInput
 from newscli.index import schema
 
 # How long a run waits for another run's write before answering from what it parses itself.
 BUSY_SECONDS = 3.0
 
 Notify = Callable[[str], None]
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -132,6 +135,25 @@ def open_read_only(folder: Path) -> sqlite3.Connection | None:
         return None
 
 
+def peek(data_dir: Path, question: Callable[[sqlite3.Connection], T]) -> T | None:
+    """Ask the archive's index as it stands, without listing the archive or refreshing the
+    index, and without creating or writing anything (shell completion, on every Tab): None
+    when there is no index to ask yet, or it cannot be read now."""
+    try:
+        folder = archive_root(data_dir)[1]
+    except BadInput:
+        return None
+    connection = open_read_only(folder)
+    if connection is None:
+        return None
+    try:
+        return question(connection)
+    except sqlite3.Error:  # busy, or damaged: the next command that reads it repairs it
+        return None
+    finally:
+        connection.close()
+
+
 def _first_build(path: Path, folder: Path) -> Database:
     """A database for the first index of an archive, in a file of its own: written with no
     journal (the WAL doubled the writes of a first build) and put in place by `publish`."""
@@ -145,7 +167,7 @@ def _first_build(path: Path, folder: Path) -> Database:
         connection.execute("PRAGMA cache_size = -262144")  # 256 MB while the indexes are built
         connection.executescript(schema.TABLES)
         database = Database(connection, path, building)
-        database.set_meta(schema=schema.SCHEMA_VERSION, archive=_archive_text(folder))
+        database.set_meta(schema=schema.SCHEMA_VERSION, archive=archive_text(folder))
     except BaseException:
         connection.close()
         remove_database(building)
@@ -218,16 +240,16 @@ def _check(database: Database, folder: Path) -> None:
         if database.connection.execute("SELECT count(*) FROM files").fetchone()[0]:
             raise Damaged("it has no schema version")
         with _write(database):
-            database.set_meta(schema=schema.SCHEMA_VERSION, archive=_archive_text(folder))
+            database.set_meta(schema=schema.SCHEMA_VERSION, archive=archive_text(folder))
         return
     if version != schema.SCHEMA_VERSION:
         raise Damaged(f"it has schema version {version}, not {schema.SCHEMA_VERSION}")
     archive = database.meta("archive")
-    if archive != _archive_text(folder):
+    if archive != archive_text(folder):
         raise Damaged(f"it belongs to another archive ({archive})")
 
 
-def _archive_text(folder: Path) -> str:
+def archive_text(folder: Path) -> str:
     """The archive's folder as the database keeps it (undecodable bytes escaped)."""
     return os.fsencode(folder.resolve()).decode("utf-8", "backslashreplace")
 

@@ -43,6 +43,7 @@ class Index:
     listing: Listing
     changes: Changes | None = None  # what this run's refresh did, if it refreshed
     opened_in: float = 0.0  # seconds to list the archive and bring the index up to date
+    watched: bool = False  # news watch vouched for it: the archive was not listed
 
     def __post_init__(self) -> None:
         self.connection = self.database.connection
@@ -147,8 +148,7 @@ class Index:
         targets += [t for (t,) in self.query("SELECT id FROM targets WHERE date IS NULL AND slug = ?", slug)]
         found: list[int] = []
         for target in targets:
-            found += [r[0] for r in self.query(
-                "SELECT file FROM events WHERE instr(links, ?) > 0", f"[{target},")]
+            found += [r[0] for r in self.query("SELECT event FROM linked_from WHERE target = ?", target)]
         return sorted(set(found) - {number})
 
     def find_id(self, event_id: str) -> int | None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import gc
 import json
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import astuple, dataclass
 
 from newscli.archive.listing import RACY_NS, Listing, Stamp
 from newscli.index.database import Database
@@ -51,8 +51,9 @@ def last_walk(database: Database) -> list[tuple[str, bytes]]:
 
 
 def refresh(database: Database, listing: Listing, progress: ProgressCallback | None = None,
-            rebuild: bool = False) -> Changes:
-    """Make the index match `listing`; the caller holds the write transaction."""
+            rebuild: bool = False, again: Iterable[str] = ()) -> Changes:
+    """Make the index match `listing`; the caller holds the write transaction.  The files
+    `again` names are parsed again whatever their stamps say (news watch saw them written)."""
     started = time.perf_counter()
     if rebuild:
         _empty(database)
@@ -63,7 +64,7 @@ def refresh(database: Database, listing: Listing, progress: ProgressCallback | N
         paths, removed = sorted(current), list[str]()
         changes = Changes(added=len(paths))
     else:
-        current, paths, removed, changes = _diff(database, listing, old_parts)
+        current, paths, removed, changes = _diff(database, listing, old_parts, again)
     known = {} if writer.bulk else writer.file_ids(paths + removed)
     writer.drop_files([known.pop(p) for p in removed if p in known])
     tasks = writer.tasks(current, paths, known)
@@ -76,10 +77,16 @@ def refresh(database: Database, listing: Listing, progress: ProgressCallback | N
     recheck = sorted(set(_racy(listing)) | set(writer.unreadable))
     _keep_walk(database, listing, old_parts)
     database.set_meta(recheck=json.dumps(recheck) if recheck else None,
-                      refreshed=time.time(), **writer.counts())
+                      refreshed=time.time(), walk=walk_report(listing), **writer.counts())
     changes.parsed = len(tasks)
     changes.seconds = time.perf_counter() - started
     return changes
+
+
+def walk_report(listing: Listing) -> str:
+    """What the walk found wrong, kept beside its listing: a query that news watch vouches
+    for uses the listing kept, and reports what this walk would have."""
+    return json.dumps([listing.skipped, [astuple(problem) for problem in listing.problems]])
 
 
 def _keep_walk(database: Database, listing: Listing, old_parts: list[tuple[str, bytes]]) -> None:
@@ -93,13 +100,13 @@ def _keep_walk(database: Database, listing: Listing, old_parts: list[tuple[str, 
         [(part, data) for part, data in new.items() if old.get(part) != data])
 
 
-def _diff(database: Database, listing: Listing, old_parts: list[tuple[str, bytes]]
-          ) -> tuple[dict[str, Stamp], list[str], list[str], Changes]:
+def _diff(database: Database, listing: Listing, old_parts: list[tuple[str, bytes]],
+          again: Iterable[str]) -> tuple[dict[str, Stamp], list[str], list[str], Changes]:
     """(stamps of the files looked at, paths to parse, paths removed, counts).
 
     Only the parts of the listing that differ from the last one are unpacked, and of those
     only the folders that differ are looked into; the files the last refresh could not
-    trust (racy or unreadable) are parsed again too.
+    trust (racy or unreadable) are parsed again too, and those `again` names.
     """
     before, after = dict(old_parts), dict(listing.parts)
     moved_parts = [(part, data) for part, data in listing.parts if before.get(part) != data]
@@ -120,8 +127,12 @@ def _diff(database: Database, listing: Listing, old_parts: list[tuple[str, bytes
                 changes.added += 1
     removed = sorted(was.keys() - now.keys())
     changes.removed = len(removed)
-    again = [p for p in json.loads(str(database.meta("recheck") or "[]")) if p not in now]
-    for path, stamp in _stamps_of(listing, again).items():
+    queued = set(paths)
+    # a file to read again may be in a folder looked into for another file's sake
+    wanted = [p for p in (*json.loads(str(database.meta("recheck") or "[]")), *again) if p not in queued]
+    stamps = {p: now[p] for p in wanted if p in now}
+    stamps.update(_stamps_of(listing, [p for p in wanted if p not in now]))
+    for path, stamp in stamps.items():
         now[path] = stamp
         paths.append(path)
     return now, sorted(paths), removed, changes
@@ -155,7 +166,7 @@ def _parts_holding(listing: Listing, paths: set[str]) -> list[tuple[str, bytes]]
 def _empty(database: Database) -> None:
     connection = database.connection
     for table in ("files", "events", "sources", "event_entities", "entities", "targets",
-                  "day_order", "vocabulary", "last_walk"):
+                  "day_order", "vocabulary", "last_walk", "linked_from"):
         connection.execute(f"DELETE FROM {table}")
     # made again rather than emptied: deleting the full archive's rows took 1.2 s, this 0.15 s
     (made,) = connection.execute("SELECT sql FROM sqlite_schema WHERE name = 'search'").fetchone()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ class Writer:
                 f"SELECT name FROM sources WHERE event IN ({marks})", batch))
             dropped += run(f"SELECT date, slug FROM events WHERE file IN ({marks})", batch)
             for table, column in (("events", "file"), ("sources", "event"), ("event_entities", "event"),
-                                  ("search", "rowid"), ("day_order", "file")):
+                                  ("search", "rowid"), ("day_order", "file"), ("linked_from", "event")):
                 run(f"DELETE FROM {table} WHERE {column} IN ({marks})", batch)
         for key in dropped:
             self.inserted.pop(key, None)
@@ -115,6 +116,8 @@ class Writer:
         run("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
         run("INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", entities)
         run("INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?)", rows.targets)
+        run("INSERT OR IGNORE INTO linked_from VALUES (?, ?)",
+            [(target, row[0]) for row in events if row[7] for target, _ in json.loads(row[7])])
         run("INSERT INTO search (rowid, title, entities, story, category, sources) "
             "VALUES (?, ?, ?, ?, ?, ?)", texts)
         run("INSERT OR IGNORE INTO day_order VALUES (?, ?, ?, ?)", rows.days)

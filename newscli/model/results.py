@@ -90,6 +90,7 @@ class IndexReport:
     parsed: int
     seconds: float
     database: str | None  # None: in memory (--no-cache)
+    watched: bool = False  # news watch vouched for it: the archive was not walked
     notes: tuple[str, ...] = ()
     empty: Empty | None = None
 
@@ -103,6 +104,7 @@ class CacheRow:
     size: int  # bytes, with its -wal, -shm and -journal files
     refreshed: float | None  # seconds since the epoch
     archive_exists: bool
+    watcher: int | None = None  # the pid of its news watch, if one runs
 
 
 @dataclass(frozen=True)

@@ -29,24 +29,24 @@ from newscli.model.results import (
     Stats,
     Timeline,
 )
+from newscli.output.contract import (
+    DETAIL_FIELDS,
+    EVENT_FIELDS,
+    NAME_FIELDS,
+    PROBLEM_FIELDS,
+    RELATED_FIELDS,
+    RELATED_ROW_FIELDS,
+    ROW_FIELDS,
+    SEARCH_FIELDS,
+    SEARCH_ROW_FIELDS,
+    STATS_FIELDS,
+    TIMELINE_FIELDS,
+)
 from newscli.output.escape import json_text, printable, text_value
 
 Shown = Result | Explored  # everything a command may hand the output
 
 
-# The fields of each kind of row, in the order JSON gives them; --fields picks among them.
-EVENT_FIELDS = ("id", "date", "title", "category", "story", "entities", "sources", "related", "path",
-                "extra")
-SEARCH_FIELDS = (*EVENT_FIELDS, "score")
-RELATED_FIELDS = ("id", "date", "title", "via", "found", "context", "score", "reasons")
-PROBLEM_FIELDS = ("path", "severity", "problem", "detail")
-# what a row piped or in CSV holds unless --fields says otherwise: every event row opens
-# with id, date and title, then the command's own fields
-ROW_FIELDS = ("id", "date", "title")
-SEARCH_ROW_FIELDS = (*ROW_FIELDS, "score")
-RELATED_ROW_FIELDS = (*ROW_FIELDS, "via", "found", "context")
-# `show ID` piped: one `field: value` line each; a line per source and per related link
-DETAIL_FIELDS = ("id", "date", "title", "category", "story", "entities", "path", "sources", "related")
 
 
 def source_json(source: Source) -> dict[str, Any]:
@@ -118,12 +118,13 @@ def json_items(result: Shown) -> list[dict[str, Any]] | dict[str, Any] | None:
 def index_json(report: IndexReport) -> dict[str, Any]:
     return {"files": report.files, "events": report.events, "skipped": report.skipped,
             "added": report.added, "changed": report.changed, "removed": report.removed,
-            "parsed": report.parsed, "seconds": round(report.seconds, 3), "database": report.database}
+            "parsed": report.parsed, "seconds": round(report.seconds, 3), "database": report.database,
+            "watched": report.watched}
 
 
 def cache_json(row: CacheRow) -> dict[str, Any]:
     return {"archive": row.archive, "size": row.size, "refreshed": timestamp(row.refreshed),
-            "archive_exists": row.archive_exists, "database": row.database}
+            "archive_exists": row.archive_exists, "database": row.database, "watcher": row.watcher}
 
 
 def timestamp(seconds: float | None) -> str | None:
@@ -148,7 +149,7 @@ def fields_of(result: Shown) -> tuple[str, ...]:
         return PROBLEM_FIELDS
     if isinstance(result, IndexReport):
         return ("field", "value")
-    return ("archive", "size", "refreshed", "archive_exists", "database")
+    return ("archive", "size", "refreshed", "archive_exists", "database", "watcher")
 
 
 def row_fields(result: Shown) -> tuple[str, ...]:
@@ -309,10 +310,6 @@ def explored_json(result: Explored) -> list[dict[str, Any]] | dict[str, Any]:
     return stats_json(result)
 
 
-TIMELINE_FIELDS = ("period", "count")
-NAME_FIELDS = ("name", "count", "first", "last")
-STATS_FIELDS = ("events", "days", "first", "last", "files", "skipped", "entities", "sources", "stories",
-                "per_year", "top_entities", "top_sources", "categories", "without_category")
 
 
 def explored_fields(result: Explored) -> tuple[str, ...]:

@@ -11,21 +11,13 @@ to a source's own web address.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from typing import Protocol
 
 from newscli.errors import ExitStatus
 from newscli.model.results import CheckReport, EventDetail, EventList, NameList, RelatedList
 from newscli.output.fields import Shown, fields_of, parse_fields, what
 from newscli.output.messages import check_summary, error_line, note_line
-from newscli.output.terminal import Terminal
-
-
-class Format(str, Enum):
-    table = "table"  # a rich table on a terminal, tab-separated rows when piped
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
+from newscli.output.terminal import Format, Terminal
 
 
 class Sink(Protocol):

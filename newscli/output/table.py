@@ -159,9 +159,11 @@ def _cache_table(report: CacheReport, limit: int) -> Table:
     table.add_column("Size", justify="right", no_wrap=True)
     table.add_column("Refreshed", style="cyan", no_wrap=True)
     table.add_column("Exists", no_wrap=True)
+    table.add_column("Watcher", no_wrap=True)
     for row in report.rows:
         table.add_row(cell(row.archive or "?", limit), _size(row.size), timestamp(row.refreshed) or "-",
-                      "yes" if row.archive_exists else cell("no", limit, style="red"))
+                      "yes" if row.archive_exists else cell("no", limit, style="red"),
+                      f"pid {row.watcher}" if row.watcher else "-")
     return table
 
 

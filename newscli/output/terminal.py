@@ -20,6 +20,16 @@ from typing import TextIO
 DEFAULT_PAGER = "less -FRX"
 
 
+class Format(str, Enum):
+    """The output formats (render.py has a sink for each); here, with the other choices
+    about output, so that the command line can name them without importing the sinks."""
+
+    table = "table"  # a rich table on a terminal, tab-separated rows when piped
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 class ColorChoice(str, Enum):
     auto = "auto"
     always = "always"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from newscli.index.caches import list_caches
 from newscli.index.database import cache_dir, remove_database
+from newscli.index.live import watcher_pid_at
 from newscli.index.reader import Index
 from newscli.model.results import CacheReport, CacheRow, Empty, IndexReport
 
@@ -18,13 +19,15 @@ def index_report(index: Index) -> IndexReport:
     changes = index.changes or Changes()
     path = index.database.path
     return IndexReport(index.files, len(index), index.skipped, changes.added, changes.changed,
-                       changes.removed, changes.parsed, index.opened_in, str(path) if path else None)
+                       changes.removed, changes.parsed, index.opened_in, str(path) if path else None,
+                       index.watched)
 
 
 def cache_report(clear: bool = False, prune: bool = False) -> CacheReport:
     """The indexes in the cache folder; with `clear` or `prune`, those it removes."""
     entries = list_caches()
-    rows = [CacheRow(str(e.path), e.archive, e.size, e.refreshed, e.archive_exists) for e in entries]
+    rows = [CacheRow(str(e.path), e.archive, e.size, e.refreshed, e.archive_exists,
+                     watcher_pid_at(e.path.with_suffix(".watch"))) for e in entries]
     folder = str(cache_dir())
     if not (clear or prune):
         empty = None if rows else Empty(f"no indexes in {folder}")

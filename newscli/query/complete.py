@@ -1,7 +1,7 @@
 """What a shell completes: entity names, event ids and slugs, and dates, from the index.
 
 Completion runs at every Tab, so it never lists the archive nor refreshes the index: it
-reads the database as it stands (`store.peek`), and an archive no command has read yet
+reads the database as it stands (`database.peek`), and an archive no command has read yet
 completes nothing.  Every query is a prefix query on one of the database's indexes, and
 at most `LIMIT` values are given.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from newscli.errors import BadInput
+from newscli.index.database import peek
 from newscli.index.short_ids import short_id
-from newscli.index.store import peek
 from newscli.model import dates
 from newscli.model.words import fold
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from newscli.index.reader import Index
 from newscli.model.dates import DateRange
 from newscli.model.words import fold
+
+if TYPE_CHECKING:
+    from newscli.index.reader import Index
 
 
 class Sort(str, Enum):

@@ -9,7 +9,7 @@ import typer
 from newscli.cli.app import NewsCommand, app
 from newscli.cli.options import Shared, checked_fields, examples, shared_options
 from newscli.cli.run import answer
-from newscli.output.fields import PROBLEM_FIELDS
+from newscli.output.contract import PROBLEM_FIELDS
 
 VerboseOption = Annotated[bool, typer.Option(
     "--verbose", "-v", help="List each dangling related link instead of counting them.")]

@@ -19,7 +19,7 @@ from newscli.cli.options import (
 )
 from newscli.cli.run import answer
 from newscli.errors import BadInput
-from newscli.output.fields import EVENT_FIELDS, STATS_FIELDS, TIMELINE_FIELDS
+from newscli.output.contract import EVENT_FIELDS, STATS_FIELDS, TIMELINE_FIELDS
 from newscli.query.filters import Period
 
 NameOrQueryArgument = Annotated[str, typer.Argument(

@@ -19,7 +19,7 @@ from newscli.cli.options import (
 )
 from newscli.cli.run import answer
 from newscli.errors import BadInput
-from newscli.output.fields import NAME_FIELDS
+from newscli.output.contract import NAME_FIELDS
 from newscli.query.filters import NameSort
 
 

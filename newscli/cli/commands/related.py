@@ -25,7 +25,7 @@ from newscli.cli.options import (
 )
 from newscli.cli.run import answer
 from newscli.errors import BadInput
-from newscli.output.fields import EVENT_FIELDS, RELATED_FIELDS
+from newscli.output.contract import EVENT_FIELDS, RELATED_FIELDS
 from newscli.query.filters import Sort
 
 NameOrIdArgument = Annotated[str, typer.Argument(

@@ -24,7 +24,7 @@ from newscli.cli.options import (
 )
 from newscli.cli.run import answer
 from newscli.errors import BadInput
-from newscli.output.fields import SEARCH_FIELDS
+from newscli.output.contract import SEARCH_FIELDS
 from newscli.query.filters import Sort
 
 QueryArgument = Annotated[str, typer.Argument(

@@ -20,12 +20,13 @@ from newscli.cli.options import (
     examples,
     shared_options,
 )
-from newscli.cli.run import answer, ask, render_result, state_of
+from newscli.cli.root import state_of
+from newscli.cli.run import answer, ask, render_result
 from newscli.errors import BadInput, ExitStatus, NothingFound
 from newscli.model.event import web_address
-from newscli.output.fields import EVENT_FIELDS
+from newscli.output.contract import EVENT_FIELDS
 from newscli.output.messages import note_line
-from newscli.output.render import Format
+from newscli.output.terminal import Format
 
 if TYPE_CHECKING:
     from newscli.model.event import Event
